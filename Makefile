@@ -1,0 +1,56 @@
+# Sportello: `make run` starts the demo, `make test` runs the whole suite. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages clean system-deps bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
+		|| { echo "Sportello needs Python 3.11+: set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Headless Chromium for the end-to-end tests (Debian/Ubuntu as root; elsewhere those tests say why they skip).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing chromium for the end-to-end tests..."; \
+			(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+		else echo "chromium not found: end-to-end tests will be skipped (install the 'chromium' package)."; fi; }
+
+run: export SPORTELLO_ENV ?= demo
+run: $(STAMP)
+	$(MANAGE) compile_translations
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo
+	@echo "Sportello demo: http://127.0.0.1:$(PORT)/  (e-mails: console and var/mail/; stop with Ctrl+C)"
+	@echo
+	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+test: export SPORTELLO_ENV = test
+test: $(STAMP) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) compile_translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract the strings to translate into the English and German catalogues (needs GNU gettext).
+messages: $(STAMP)
+	cd src/sportello && ../../$(BIN)/django-admin makemessages -l en -l de --no-obsolete
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,34 @@
+from django import template
+
+register = template.Library()
+
+INPUT_CLASS = {
+    "select": "form-select",
+    "checkbox": "form-check-input",
+    "checkboxselectmultiple": "form-check-input",
+    "radio": "form-check-input",
+    "clearablefile": "form-control",
+    "file": "form-control",
+}
+
+
+@register.simple_tag
+def bi_widget(field):
+    """Render a bound field's widget with Bootstrap Italia classes and ARIA links to its help and errors."""
+    widget_type = field.widget_type
+    css = INPUT_CLASS.get(widget_type, "form-control")
+    if field.errors:
+        css += " is-invalid"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-help")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {"class": css}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required and widget_type not in ("checkboxselectmultiple", "radio"):
+        attrs["required"] = True
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.http import Http404
+from django.utils import translation
+
+from .selectors import municipality_get_active
+
+TENANT_KWARGS = ("municipality_slug", "lang")
+
+
+class TenantMiddleware:
+    """Resolves ``/<slug>/<lang>/...`` into ``request.municipality`` and the active language.
+
+    Every URL under a municipality carries the two kwargs; this middleware consumes them (views never see
+    them), answers 404 for an unknown or inactive municipality or a language it has not enabled, and
+    activates the language for the rest of the request. Other URLs run in the platform default language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.municipality = None
+        language = request.GET.get("lang") if request.path == "/" else None
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "municipality_slug" not in view_kwargs:
+            return None
+        slug = view_kwargs.pop("municipality_slug")
+        language = view_kwargs.pop("lang", None)
+        municipality = municipality_get_active(slug=slug)
+        if municipality is None or (language is not None and not municipality.has_language(language)):
+            raise Http404("Unknown municipality or language")
+        request.municipality = municipality
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return None

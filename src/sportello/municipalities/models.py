@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_ipa_code, validate_numeric_fiscal_code
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def default_languages() -> list[str]:
+    return list(LANGUAGE_CODES)
+
+
+def logo_upload_to(instance: "Municipality", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"municipalities/{instance.slug}/logo.{extension}"
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Municipality(models.Model):
+    """A municipality ("ente"): the tenant. Every tenant-owned row points to one."""
+
+    name = models.CharField(_("nome"), max_length=120)
+    slug = models.SlugField(_("identificativo nell'indirizzo"), max_length=60, unique=True)
+    fiscal_code = models.CharField(
+        _("codice fiscale"), max_length=11, unique=True, validators=[validate_numeric_fiscal_code]
+    )
+    ipa_code = models.CharField(_("codice IPA"), max_length=20, unique=True, validators=[validate_ipa_code])
+    email = models.EmailField(_("e-mail"))
+    pec = models.EmailField(_("PEC"), blank=True)
+    site_url = models.URLField(_("sito istituzionale"), blank=True)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    logo = models.ImageField(
+        _("stemma"),
+        upload_to=logo_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+    )
+    languages = models.JSONField(_("lingue attive"), default=default_languages)
+    privacy_url = models.URLField(_("informativa privacy (URL)"), blank=True)
+    legal_notes_url = models.URLField(_("note legali (URL)"), blank=True)
+    accessibility_url = models.URLField(_("dichiarazione di accessibilità (URL)"), blank=True)
+    is_active = models.BooleanField(_("attivo"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ente")
+        verbose_name_plural = _("enti")
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="municipality_lower_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else settings.LANGUAGE_CODE
+
+    def has_language(self, code: str) -> bool:
+        return code in (self.languages or [])
+
+
+class TenantQuerySet(models.QuerySet):
+    """Base queryset of tenant-owned models: staff code always goes through ``for_municipality``."""
+
+    def for_municipality(self, municipality: Municipality):
+        return self.filter(municipality=municipality)

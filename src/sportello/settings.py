@@ -1,0 +1,243 @@
+"""Sportello settings, read from the environment.
+
+SPORTELLO_ENV selects the defaults: ``demo`` (``make run``), ``dev``, ``test`` (the suite) and ``production``.
+Production refuses to start with DEBUG on, the default secret key, or a sandbox provider enabled.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent  # src/sportello
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var"))
+
+ENV = os.environ.get("SPORTELLO_ENV", "dev")
+if ENV not in {"demo", "dev", "test", "production"}:
+    raise ImproperlyConfigured(f"SPORTELLO_ENV must be demo, dev, test or production, not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+INSECURE_SECRET_KEY = "sportello-insecure-development-key-never-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_SECRET_KEY)
+DEBUG = env_bool("DEBUG", ENV == "dev")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Sandbox providers (demo SAML IdP, pagoPA sandbox, ...) stand in for external systems in the demo and
+# the tests. They sit behind the same interfaces as the real providers and are never on in production.
+SANDBOX_PROVIDERS = env_list(
+    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox"]
+)
+
+if PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 40:
+        problems.append("SECRET_KEY is the default one or shorter than 40 characters")
+    if SANDBOX_PROVIDERS:
+        problems.append(f"sandbox providers are enabled ({', '.join(SANDBOX_PROVIDERS)})")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "bootstrap_italia_template",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    # domain
+    "sportello.core",
+    "sportello.municipalities",
+    "sportello.accounts",
+    "sportello.notifications",
+    # interfaces
+    "sportello.portal",
+    "sportello.backoffice",
+    "sportello.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sportello.municipalities.middleware.TenantMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sportello.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sportello.urls"
+WSGI_APPLICATION = "sportello.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sportello.core.context_processors.sportello",
+            ],
+        },
+    },
+]
+
+# Database: SQLite by default (embedded, for the demo and a fresh machine), PostgreSQL via DATABASE_URL.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sportello.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions: writers take the lock at BEGIN, so concurrent web and worker
+    # processes queue instead of failing with "database is locked" half-way through a transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    if ENV == "test":
+        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-sportello.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if ENV == "test":
+    # Hashing is real in every other environment; the suite only needs it fast.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling: 5 failures for one username from one address lock it out for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sportello.backoffice.views.auth.lockout"
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+AXES_VERBOSE = False
+
+# Sessions and cookies: first-party only, nothing for third parties.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+
+# Languages: Italian first; English and German complete. The language sits after the municipality's
+# slug in every URL (/<slug>/<lang>/...), so it is activated by the tenant middleware, not LocaleMiddleware.
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", _("Italiano")), ("en", _("English")), ("de", _("Deutsch"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Rome"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+WHITENOISE_USE_FINDERS = not PRODUCTION
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True). Outside production the default writes each
+# message to the console and to a file under var/mail/ (SPORTELLO_MAIL_DIR), so the demo shows them.
+EMAIL_FILE_PATH = Path(os.environ.get("SPORTELLO_MAIL_DIR", VAR_DIR / "mail"))
+_email_url = os.environ.get("EMAIL_URL")
+if _email_url:
+    _email = dj_email_url.parse(_email_url)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    if _email.get("EMAIL_FILE_PATH"):
+        EMAIL_FILE_PATH = Path(_email["EMAIL_FILE_PATH"])
+elif PRODUCTION:
+    raise ImproperlyConfigured("Refusing to start in production: EMAIL_URL is not set.")
+else:
+    EMAIL_BACKEND = "sportello.notifications.backends.ConsoleAndFileBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sportello <noreply@sportello.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work: Django's task API with the database backend. Enqueueing writes a row in the
+# caller's transaction, so a task exists if and only if the business write that asked for it committed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The public base URL, for links in e-mails sent by the worker (no request there).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PLATFORM_NAME = os.environ.get("SPORTELLO_PLATFORM_NAME", "Sportello")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

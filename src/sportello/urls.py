@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from sportello.core import views as core_views
+from sportello.core.converters import LanguageConverter
+from sportello.portal import views as portal_views
+
+register_converter(LanguageConverter, "lang")
+
+handler403 = "sportello.core.views.error_403"
+handler404 = "sportello.core.views.error_404"
+handler500 = "sportello.core.views.error_500"
+
+# Everything a municipality offers lives under /<slug>/<lang>/; TenantMiddleware resolves both.
+municipality_patterns = [
+    path("operatori/", include("sportello.backoffice.urls")),
+    path("", include("sportello.portal.urls")),
+]
+
+urlpatterns = [
+    path("", portal_views.index, name="index"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("piattaforma/admin/", admin.site.urls),
+    path("<slug:municipality_slug>/", portal_views.municipality_root, name="municipality_root"),
+    path("<slug:municipality_slug>/<lang:lang>/", include(municipality_patterns)),
+]
