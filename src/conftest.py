@@ -33,3 +33,14 @@ def trento_admin(trento):
 @pytest.fixture
 def citizen(db):
     return UserFactory(username="cittadino", fiscal_code="RSSMRA80A01H501U")
+
+
+@pytest.fixture
+def run_tasks(transactional_db):
+    """Run the queued tasks with the real database worker (it manages connections, hence transactional_db)."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run

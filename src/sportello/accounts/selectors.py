@@ -16,3 +16,8 @@ def membership_list(*, municipality: Municipality, query: str = "") -> QuerySet[
             | Q(user__email__icontains=query)
         )
     return memberships.order_by("-is_active", "user__last_name", "user__first_name", "user__username")
+
+
+def membership_get(*, municipality: Municipality, pk: int) -> Membership | None:
+    """One of the municipality's staff; another municipality's id gives ``None``."""
+    return Membership.objects.for_municipality(municipality).select_related("user").filter(pk=pk).first()

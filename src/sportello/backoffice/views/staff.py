@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sportello.accounts import services
 from sportello.accounts.models import Membership
-from sportello.accounts.selectors import membership_list
+from sportello.accounts.selectors import membership_get, membership_list
 from sportello.core.urlutils import tenant_reverse
 
 from ..decorators import admin_required
@@ -16,9 +17,10 @@ from ..forms import StaffInviteForm, StaffRoleForm
 
 def _get_membership(request, pk: int) -> Membership:
     """Only this municipality's staff: another municipality's id is a 404."""
-    return get_object_or_404(
-        Membership.objects.for_municipality(request.municipality).select_related("user"), pk=pk
-    )
+    membership = membership_get(municipality=request.municipality, pk=pk)
+    if membership is None:
+        raise Http404("No such staff member in this municipality")
+    return membership
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -1,0 +1,108 @@
+"""Walk every back-office URL: other municipalities' staff, citizens and anonymous users never get in."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sportello.accounts.models import Role
+from sportello.accounts.tests.factories import MembershipFactory
+from sportello.backoffice.urls import urlpatterns as backoffice_patterns
+
+PUBLIC_VIEWS = {"login", "logout"}
+
+
+def backoffice_urls(municipality_slug: str, pk: int):
+    """Every back-office route with its URL for ``municipality_slug`` and object id ``pk``."""
+    for pattern in backoffice_patterns:
+        assert isinstance(pattern, URLPattern)
+        route = str(pattern.pattern).replace("<int:pk>", str(pk))
+        yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
+
+
+def test_the_walk_covers_every_backoffice_route():
+    resolver = get_resolver()
+    names = {
+        name
+        for entry in resolver.url_patterns
+        if isinstance(entry, URLResolver)
+        for sub in entry.url_patterns
+        if isinstance(sub, URLResolver) and sub.namespace == "backoffice"
+        for name in [p.name for p in sub.url_patterns]
+    }
+    assert names == {name for name, _url in backoffice_urls("x", 1)}
+    assert len(names) >= 10
+
+
+@pytest.fixture
+def mori_staff_member(mori):
+    return MembershipFactory(municipality=mori, role=Role.OPERATOR)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
+    client, mori, trento_admin, mori_staff_member, method
+):
+    client.force_login(trento_admin)
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+        if name in PUBLIC_VIEWS:
+            continue
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404, 405), (url, response.status_code)
+        assert response.status_code != 405 or method == "get", url
+    mori_staff_member.refresh_from_db()
+    assert mori_staff_member.is_active and mori_staff_member.role == Role.OPERATOR
+
+
+def test_mori_admin_cannot_reach_trento_staff_through_mori_urls(client, mori_admin, trento_admin):
+    """Object ids of another municipality are 404 even under one's own municipality."""
+    client.force_login(mori_admin)
+    trento_membership = trento_admin.memberships.get()
+    for name, url in backoffice_urls("comune-di-mori", trento_membership.pk):
+        if "<int:pk>" not in next(str(p.pattern) for p in backoffice_patterns if p.name == name):
+            continue
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url).status_code == 404, url
+    trento_membership.refresh_from_db()
+    assert trento_membership.is_active
+
+
+def test_operators_get_403_on_admin_pages(client, mori_operator, mori_staff_member):
+    client.force_login(mori_operator)
+    allowed = {"dashboard", "password_change"}
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+        if name in PUBLIC_VIEWS:
+            continue
+        response = (
+            client.post(url)
+            if name in {"staff_deactivate", "staff_reactivate", "staff_password_reset"}
+            else client.get(url)
+        )
+        expected = 200 if name in allowed else 403
+        assert response.status_code == expected, (url, response.status_code)
+
+
+def test_citizens_get_403_everywhere(client, mori, citizen, mori_staff_member):
+    client.force_login(citizen)
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+        if name in PUBLIC_VIEWS:
+            continue
+        method = client.post if name.endswith(("deactivate", "reactivate", "reset")) else client.get
+        assert method(url).status_code == 403, url
+
+
+def test_anonymous_users_are_sent_to_this_municipalitys_login(client, mori, mori_staff_member):
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+        if name in PUBLIC_VIEWS:
+            continue
+        method = client.post if name.endswith(("deactivate", "reactivate", "reset")) else client.get
+        response = method(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/comune-di-mori/it/operatori/login?next="), url
+
+
+def test_the_platform_superuser_administers_every_municipality(client, mori, trento, db):
+    from sportello.accounts.tests.factories import UserFactory
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    assert client.get("/comune-di-mori/it/operatori/personale/").status_code == 200
+    assert client.get("/comune-di-trento/it/operatori/personale/").status_code == 200

@@ -1,0 +1,77 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.utils import OperationalError
+
+SRC = Path(__file__).resolve().parents[3]
+
+
+def test_healthz_is_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken_cursor)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def _import_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
+    environment.update(env)
+    environment["PYTHONPATH"] = str(SRC)
+    return subprocess.run(
+        [sys.executable, "-c", "import sportello.settings"], env=environment, capture_output=True, text=True
+    )
+
+
+GOOD_PRODUCTION = {
+    "SPORTELLO_ENV": "production",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "servizi.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:587",
+    "SPORTELLO_SANDBOX_PROVIDERS": "",
+    "DEBUG": "false",
+}
+
+
+def test_production_starts_with_a_proper_configuration():
+    result = _import_settings(**GOOD_PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "override, reason",
+    [
+        ({"DEBUG": "true"}, "DEBUG is on"),
+        ({"SECRET_KEY": "sportello-insecure-development-key-never-use-in-production"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"EMAIL_URL": ""}, "EMAIL_URL"),
+    ],
+)
+def test_production_refuses_to_start_when_unsafe(override, reason):
+    env = {**GOOD_PRODUCTION, **override}
+    if env.get("EMAIL_URL") == "":
+        del env["EMAIL_URL"]
+    result = _import_settings(**env)
+    assert result.returncode != 0
+    assert "Refusing to start in production" in result.stderr
+    assert reason in result.stderr
+
+
+def test_production_has_no_sandbox_providers_by_default():
+    env = {k: v for k, v in GOOD_PRODUCTION.items() if k != "SPORTELLO_SANDBOX_PROVIDERS"}
+    assert _import_settings(**env).returncode == 0

@@ -1,0 +1,32 @@
+from django.core.management import call_command
+
+from sportello.accounts.models import Membership, User
+from sportello.demo.data import DEMO_PASSWORD
+from sportello.municipalities.models import Municipality
+
+
+def test_demo_is_idempotent_and_its_accounts_log_in(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert set(Municipality.objects.values_list("slug", flat=True)) == {"comune-di-mori", "comune-di-trento"}
+    assert Membership.objects.count() == 6
+    for town in ("mori", "trento"):
+        for username in (f"admin-{town}", f"operatore-{town}"):
+            user = User.objects.get(username=username)
+            assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
+        assert User.objects.get(username=f"nuovo-{town}").must_change_password
+    response = client.post(
+        "/comune-di-trento/it/operatori/login", {"username": "operatore-trento", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert Municipality.objects.get(slug="comune-di-mori").logo
+
+
+def test_demo_prints_the_temporary_passwords(db, settings, tmp_path, capsys):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    line = next(line for line in output.splitlines() if "nuovo-mori" in line)
+    password = line.rsplit(": ", 1)[1]
+    assert User.objects.get(username="nuovo-mori").check_password(password)
