@@ -79,16 +79,19 @@ INSTALLED_APPS = [
     "sportello.municipalities",
     "sportello.accounts",
     "sportello.notifications",
+    "sportello.catalog",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
     "sportello.demo",
+    "sportello.identity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "sportello.municipalities.middleware.TenantMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +238,46 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PLATFORM_NAME = os.environ.get("SPORTELLO_PLATFORM_NAME", "Sportello")
+
+# SPID and CIE (sportello.identity): one SAML 2.0 service provider for the whole installation.
+# The key and certificate are generated under var/saml/ outside production; production supplies them.
+SPID_SP_BASE_URL = os.environ.get("SPID_SP_BASE_URL", SITE_URL).rstrip("/")
+SPID_SP_ENTITY_ID = os.environ.get("SPID_SP_ENTITY_ID", f"{SPID_SP_BASE_URL}/spid/metadata/")
+SPID_SP_KEY_PATH = Path(os.environ.get("SPID_SP_KEY_PATH", VAR_DIR / "saml" / "sp.key"))
+SPID_SP_CERT_PATH = Path(os.environ.get("SPID_SP_CERT_PATH", VAR_DIR / "saml" / "sp.crt"))
+SPID_SP_ORGANIZATION_NAME = os.environ.get("SPID_SP_ORGANIZATION_NAME", PLATFORM_NAME)
+SPID_SP_ORGANIZATION_DISPLAY_NAME = os.environ.get(
+    "SPID_SP_ORGANIZATION_DISPLAY_NAME", SPID_SP_ORGANIZATION_NAME
+)
+SPID_SP_ORGANIZATION_URL = os.environ.get("SPID_SP_ORGANIZATION_URL", SITE_URL)
+SPID_SP_IPA_CODE = os.environ.get("SPID_SP_IPA_CODE", "" if PRODUCTION else "sportello_demo")
+SPID_SP_CONTACT_EMAIL = os.environ.get(
+    "SPID_SP_CONTACT_EMAIL", "" if PRODUCTION else "spid@sportello.localhost"
+)
+SPID_SP_CONTACT_PHONE = os.environ.get("SPID_SP_CONTACT_PHONE", "" if PRODUCTION else "+390000000000")
+SPID_SP_LOCALITY = os.environ.get("SPID_SP_LOCALITY", "Roma")
+# Identity providers: a folder of SPID IdP metadata files (the AgID registry) and the CIE IdP metadata.
+SPID_IDP_METADATA_DIR = os.environ.get("SPID_IDP_METADATA_DIR", "")
+CIE_IDP_METADATA = env_list("CIE_IDP_METADATA", [])
+# Extra IdP metadata files for conformance tests (e.g. spid-sp-test's fake IdP); never in production.
+SPID_EXTRA_IDP_METADATA = env_list("SPID_EXTRA_IDP_METADATA", [])
+# Tolerated clock difference with the IdPs when checking SAML validity windows (at most 5 minutes).
+SPID_CLOCK_SKEW_SECONDS = int(os.environ.get("SPID_CLOCK_SKEW_SECONDS", "60"))
+if not 0 <= SPID_CLOCK_SKEW_SECONDS <= 300:
+    raise ImproperlyConfigured("SPID_CLOCK_SKEW_SECONDS must be between 0 and 300.")
+if PRODUCTION:
+    _spid_problems = [name for name in ("SPID_SP_IPA_CODE", "SPID_SP_CONTACT_EMAIL") if not globals()[name]]
+    if SPID_EXTRA_IDP_METADATA:
+        _spid_problems.append("SPID_EXTRA_IDP_METADATA is set (test identity providers)")
+    if _spid_problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(_spid_problems) + ".")
+# djangosaml2 keeps the SAML exchange state (outstanding requests, IdP sessions) in its own cookie: the
+# IdP posts back cross-site, where only a SameSite=None (hence Secure, in production) cookie is sent.
+SAML_CONFIG_LOADER = "sportello.identity.saml_config.config_loader"
+SAML_SESSION_COOKIE_NAME = "sportello_saml"
+SAML_SESSION_COOKIE_SAMESITE = "None" if PRODUCTION else "Lax"
+# Version of the privacy terms a citizen accepts at first access to the personal area.
+PRIVACY_TERMS_VERSION = os.environ.get("SPORTELLO_PRIVACY_TERMS_VERSION", "2026-01")
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,18 @@
 """Writes on users and staff roles. Each function owns its transaction; e-mails are tasks enqueued in it."""
 
+import re
+from datetime import date, datetime, timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.municipalities.models import Municipality
 
-from .models import Membership, Role, User
+from .models import ConsumedAssertion, LoginEvent, Membership, PrivacyConsent, Role, User
 from .tasks import staff_credentials_send
 
 
@@ -128,3 +131,145 @@ def user_password_change(*, user: User, new_password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     return user
+
+
+# Citizens (SPID / CIE). The identity of a citizen is their fiscal code: the same person coming from
+# two identity providers is one account. Identity data (names, birth) always follow the IdP; contacts
+# (e-mail, phone) are filled from the IdP only while empty, since the citizen may edit them.
+
+_FISCAL_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
+FISCAL_NUMBER_PREFIX = "TINIT-"
+# How long a consumed-assertion row outlives the assertion when no expiry is known.
+_ASSERTION_DEFAULT_TTL = timedelta(hours=1)
+
+
+class AssertionReplayedError(ValidationError):
+    """The SAML assertion was already used for a login."""
+
+
+def fiscal_code_from_attribute(value: str | None) -> str:
+    """``TINIT-RSSMRA80A01H501U`` -> ``RSSMRA80A01H501U``; ValidationError for anything else."""
+    value = (value or "").strip().upper()
+    if value.startswith(FISCAL_NUMBER_PREFIX):
+        value = value[len(FISCAL_NUMBER_PREFIX) :]
+    if not _FISCAL_CODE.match(value):
+        raise ValidationError(_("L'identità digitale non contiene un codice fiscale italiano valido."))
+    return value
+
+
+def _parse_birth_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip()[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _citizen_username(fiscal_code: str) -> str:
+    if not User.objects.filter(username__iexact=fiscal_code).exclude(fiscal_code=fiscal_code).exists():
+        return fiscal_code
+    return f"cf-{fiscal_code}"
+
+
+@transaction.atomic
+def citizen_upsert_from_attributes(*, attributes: dict[str, str]) -> User:
+    """Create or update the citizen identified by ``attributes["fiscalNumber"]`` (SPID attribute names)."""
+    fiscal_code = fiscal_code_from_attribute(attributes.get("fiscalNumber"))
+    first_name = (attributes.get("name") or "").strip()[:150]
+    last_name = (attributes.get("familyName") or "").strip()[:150]
+    email = (attributes.get("email") or "").strip().lower()
+    phone = (attributes.get("mobilePhone") or "").strip()[:40]
+    birth_date = _parse_birth_date(attributes.get("dateOfBirth"))
+    birth_place = (attributes.get("placeOfBirth") or "").strip()[:120]
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+
+    user = User.objects.select_for_update().filter(fiscal_code=fiscal_code).first()
+    if user is None:
+        user = User(username=_citizen_username(fiscal_code), fiscal_code=fiscal_code)
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Another login of the same person created the account a moment ago.
+            user = User.objects.select_for_update().get(fiscal_code=fiscal_code)
+    if first_name:
+        user.first_name = first_name
+    if last_name:
+        user.last_name = last_name
+    if birth_date:
+        user.birth_date = birth_date
+    if birth_place:
+        user.birth_place = birth_place
+    if email and not user.email:
+        user.email = email
+    if phone and not user.phone:
+        user.phone = phone
+    user.save()
+    return user
+
+
+def _assertion_consume(*, issuer: str, assertion_id: str, expires_at: datetime | None, now: datetime) -> None:
+    """Insert the single-use row of an assertion; AssertionReplayedError when it exists already."""
+    if not assertion_id:
+        raise ValidationError(_("Asserzione SAML senza identificativo."))
+    ConsumedAssertion.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    try:
+        with transaction.atomic():
+            ConsumedAssertion.objects.create(
+                issuer=issuer[:255],
+                assertion_id=assertion_id[:255],
+                expires_at=expires_at or now + _ASSERTION_DEFAULT_TTL,
+                consumed_at=now,
+            )
+    except IntegrityError as error:
+        raise AssertionReplayedError(_("Questa risposta di autenticazione è già stata usata.")) from error
+
+
+@transaction.atomic
+def citizen_login_record(
+    *,
+    attributes: dict[str, str],
+    idp: str,
+    level: str,
+    assertion_id: str,
+    assertion_expires_at: datetime | None = None,
+    municipality: Municipality | None = None,
+) -> LoginEvent:
+    """Accept one verified SAML assertion: consume it (once only), upsert the citizen, record the login.
+
+    All in one transaction: a replayed assertion changes nothing.
+    """
+    now = timezone.now()
+    _assertion_consume(issuer=idp, assertion_id=assertion_id, expires_at=assertion_expires_at, now=now)
+    user = citizen_upsert_from_attributes(attributes=attributes)
+    if not user.is_active:
+        raise ValidationError(_("Questo account è disattivato."))
+    return LoginEvent.objects.create(
+        user=user, municipality=municipality, at=now, idp=idp[:255], level=level, assertion_id=assertion_id[:255]
+    )
+
+
+@transaction.atomic
+def citizen_contacts_update(*, user: User, email: str, phone: str) -> User:
+    """The contacts a citizen may change in the personal area (identity data come from SPID/CIE)."""
+    email = (email or "").strip().lower()
+    if email:
+        validate_email(email)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.email = email
+    user.phone = (phone or "").strip()
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["email", "phone"])
+    return user
+
+
+@transaction.atomic
+def privacy_consent_give(*, user: User, municipality: Municipality, version: str) -> PrivacyConsent:
+    """Record the acceptance of ``version`` of the municipality's privacy terms (idempotent)."""
+    consent, _created = PrivacyConsent.objects.get_or_create(
+        user=user, municipality=municipality, version=version, defaults={"accepted_at": timezone.now()}
+    )
+    return consent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, municipality, staff
+from .views import auth, dashboard, municipality, services, staff
 
 app_name = "backoffice"
 
@@ -16,4 +16,20 @@ urlpatterns = [
     path("personale/<int:pk>/riattiva", staff.staff_reactivate, name="staff_reactivate"),
     path("personale/<int:pk>/reimposta-password", staff.staff_password_reset, name="staff_password_reset"),
     path("ente/", municipality.municipality_settings, name="municipality_settings"),
+    path("servizi/", services.service_list, name="service_list"),
+    path("servizi/nuovo/", services.service_create, name="service_create"),
+    path("servizi/<int:pk>/", services.service_general, name="service_general"),
+    path("servizi/<int:pk>/scheda/", services.service_card, name="service_card"),
+    path("servizi/<int:pk>/modulo/", services.service_form, name="service_form"),
+    path("servizi/<int:pk>/modulo/campo/", services.service_field_edit, name="service_field_add"),
+    path("servizi/<int:pk>/modulo/campo/<slug:key>/", services.service_field_edit, name="service_field_edit"),
+    path(
+        "servizi/<int:pk>/modulo/campo/<slug:key>/azione",
+        services.service_field_action,
+        name="service_field_action",
+    ),
+    path("servizi/<int:pk>/modulo/pagine", services.service_page_action, name="service_page_action"),
+    path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
+    path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
+    path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
 ]

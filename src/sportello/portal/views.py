@@ -1,11 +1,24 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from sportello.accounts.models import Role
+from sportello.accounts.roles import has_role
+from sportello.catalog.constants import AccessLevel, Category, Status
+from sportello.catalog.selectors import (
+    service_booking_list,
+    service_featured,
+    service_get_public,
+    service_public_list,
+)
+from sportello.catalog.visibility import access_satisfied, can_start, is_indexable, page_visible
 from sportello.core.urlutils import tenant_reverse
+from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.municipalities.selectors import municipality_search
 
 MUNICIPALITIES_PER_PAGE = 48
@@ -30,7 +43,71 @@ def municipality_root(request):
 
 @require_safe
 def home(request):
-    return render(request, "portal/home.html", {"services": []})
+    services = service_featured(municipality=request.municipality)
+    return render(request, "portal/home.html", {"services": services})
+
+
+def _grouped_by_category(services):
+    groups: dict[str, list] = {}
+    for service in services:
+        groups.setdefault(service.category, []).append(service)
+    labels = dict(Category.choices)
+    return [(key, labels.get(key, key), items) for key, items in groups.items()]
+
+
+@require_safe
+def service_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    category = request.GET.get("categoria", "")
+    if category not in dict(Category.choices):
+        category = ""
+    services = service_public_list(municipality=request.municipality, query=query, category=category)
+    return render(
+        request,
+        "portal/service_list.html",
+        {
+            "groups": _grouped_by_category(services),
+            "count": len(services),
+            "query": query,
+            "category": category,
+            "categories": Category.choices,
+        },
+    )
+
+
+def _visible_service(request, service_slug: str):
+    """The service and its effective status, or 404 when this visitor may not see it."""
+    service, status = service_get_public(municipality=request.municipality, slug=service_slug)
+    if service is None or not page_visible(
+        status, is_admin=has_role(request.user, request.municipality, Role.ADMIN)
+    ):
+        raise Http404("No such service")
+    return service, status
+
+
+@require_safe
+def service_detail(request, service_slug: str):
+    service, status = _visible_service(request, service_slug)
+    return render(
+        request,
+        "portal/service_detail.html",
+        {
+            "service": service,
+            "status": status,
+            "can_start": can_start(status),
+            "indexable": is_indexable(status),
+            "deadlines": list(service.deadlines.all()),
+            "Status": Status,
+        },
+    )
+
+
+@require_safe
+def booking(request):
+    """The appointment booking entry (Modello Comuni ``appointment-booking``): pick the service to book."""
+    return render(
+        request, "portal/booking.html", {"services": service_booking_list(municipality=request.municipality)}
+    )
 
 
 LEGAL_PAGES = {
@@ -57,3 +134,81 @@ def logo(request):
     if not municipality.logo:
         raise Http404("No logo")
     return FileResponse(municipality.logo.open("rb"))
+
+
+@require_safe
+def service_conditions(request, service_slug: str):
+    service, _status = _visible_service(request, service_slug)
+    if not service.conditions_file:
+        raise Http404("No conditions document")
+    return FileResponse(
+        service.conditions_file.open("rb"), content_type="application/pdf", filename="condizioni.pdf"
+    )
+
+
+def _citizen_level(request) -> str | None:
+    """The level this session authenticated a citizen at (set by the identity provider login)."""
+    if not request.user.is_authenticated:
+        return None
+    return (request.session.get("citizen_auth") or {}).get("level")
+
+
+@never_cache
+def service_start(request, service_slug: str):
+    """Start a service: status and access level are checked, then the citizen fills the form page by page.
+
+    The values are validated on the server from the service's form definition and kept in the session
+    until the summary ("Riepilogo"); submitting them as an application comes with the applications module.
+    """
+    service, status = _visible_service(request, service_slug)
+    if not can_start(status):
+        return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
+    if service.access_level != AccessLevel.ANONYMOUS and not access_satisfied(
+        _citizen_level(request), service.access_level
+    ):
+        login_url = tenant_reverse("portal:home", request.municipality) + "login/"
+        query = urlencode({"next": request.get_full_path(), "livello": service.access_level})
+        return redirect(f"{login_url}?{query}")
+    version = service.form_version
+    if version is None:
+        return render(
+            request, "portal/service_unavailable.html", {"service": service, "no_form": True}, status=409
+        )
+    definition = version.definition
+    pages = len(definition["pages"])
+    store_key = f"service-fill-{service.pk}-v{version.number}"
+    stored = request.session.get(store_key, {})
+    try:
+        page = min(max(int(request.GET.get("pagina", 0)), 0), pages)
+    except ValueError:
+        page = 0
+    page = min(page, len(stored.get("done", [])))  # no skipping ahead of unfilled pages
+    if page == pages:
+        summary = display_values(definition, stored.get("data", {}), request.LANGUAGE_CODE)
+        return render(request, "portal/service_summary.html", {"service": service, "summary": summary})
+    form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=page)
+    identity = _identity(request)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            data = stored.get("data", {}) | serialize(definition, form.cleaned_data)
+            done = sorted(set(stored.get("done", [])) | {page})
+            request.session[store_key] = {"data": data, "done": done}
+            return redirect(f"{request.path}?pagina={page + 1}")
+    else:
+        form = form_class(initial=stored.get("data") or initial_values(definition, identity))
+    context = {"service": service, "form": form, "page": page, "pages": pages, "page_title": form.page_title}
+    return render(request, "portal/service_fill.html", context)
+
+
+def _identity(request) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "name": user.first_name,
+        "family_name": user.last_name,
+        "fiscal_code": user.fiscal_code or "",
+        "email": user.email,
+        "phone": user.phone,
+    }

@@ -10,11 +10,13 @@ from sportello.backoffice.urls import urlpatterns as backoffice_patterns
 PUBLIC_VIEWS = {"login", "logout"}
 
 
-def backoffice_urls(municipality_slug: str, pk: int):
-    """Every back-office route with its URL for ``municipality_slug`` and object id ``pk``."""
+def backoffice_urls(municipality_slug: str, pk: int, service_pk: int | None = None):
+    """Every back-office route with its URL for ``municipality_slug`` and object ids (staff, service)."""
     for pattern in backoffice_patterns:
         assert isinstance(pattern, URLPattern)
-        route = str(pattern.pattern).replace("<int:pk>", str(pk))
+        route = str(pattern.pattern)
+        object_pk = service_pk if route.startswith("servizi/") and service_pk is not None else pk
+        route = route.replace("<int:pk>", str(object_pk)).replace("<slug:key>", "nome")
         yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
 
 
@@ -37,12 +39,22 @@ def mori_staff_member(mori):
     return MembershipFactory(municipality=mori, role=Role.OPERATOR)
 
 
+@pytest.fixture
+def mori_service(mori):
+    from sportello.catalog.services import service_form_save
+    from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
+
+    service = ServiceFactory(municipality=mori, slug="servizio-mori")
+    service_form_save(service=service, definition=SIMPLE_DEFINITION)
+    return service
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
-    client, mori, trento_admin, mori_staff_member, method
+    client, mori, trento_admin, mori_staff_member, mori_service, method
 ):
     client.force_login(trento_admin)
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
         if name in PUBLIC_VIEWS:
             continue
         response = getattr(client, method)(url)
@@ -50,50 +62,62 @@ def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
         assert response.status_code != 405 or method == "get", url
     mori_staff_member.refresh_from_db()
     assert mori_staff_member.is_active and mori_staff_member.role == Role.OPERATOR
+    mori_service.refresh_from_db()
+    assert mori_service.form_version.number == 1 and mori_service.form_versions.count() == 1
 
 
-def test_mori_admin_cannot_reach_trento_staff_through_mori_urls(client, mori_admin, trento_admin):
+def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(client, mori_admin, trento_admin, trento):
     """Object ids of another municipality are 404 even under one's own municipality."""
+    from sportello.catalog.tests.factories import ServiceFactory
+
     client.force_login(mori_admin)
     trento_membership = trento_admin.memberships.get()
-    for name, url in backoffice_urls("comune-di-mori", trento_membership.pk):
+    trento_service = ServiceFactory(municipality=trento)
+    for name, url in backoffice_urls("comune-di-mori", trento_membership.pk, trento_service.pk):
         if "<int:pk>" not in next(str(p.pattern) for p in backoffice_patterns if p.name == name):
             continue
         assert client.get(url).status_code in (404, 405), url
-        assert client.post(url).status_code == 404, url
+        assert client.post(url, {"azione": "elimina"}).status_code == 404, url
     trento_membership.refresh_from_db()
     assert trento_membership.is_active
+    assert trento.services.count() == 1
 
 
-def test_operators_get_403_on_admin_pages(client, mori_operator, mori_staff_member):
+POST_ONLY = {
+    "staff_deactivate",
+    "staff_reactivate",
+    "staff_password_reset",
+    "service_copy",
+    "service_field_action",
+    "service_page_action",
+}
+
+
+def test_operators_get_403_on_admin_pages(client, mori_operator, mori_staff_member, mori_service):
     client.force_login(mori_operator)
     allowed = {"dashboard", "password_change"}
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
         if name in PUBLIC_VIEWS:
             continue
-        response = (
-            client.post(url)
-            if name in {"staff_deactivate", "staff_reactivate", "staff_password_reset"}
-            else client.get(url)
-        )
+        response = client.post(url) if name in POST_ONLY else client.get(url)
         expected = 200 if name in allowed else 403
         assert response.status_code == expected, (url, response.status_code)
 
 
-def test_citizens_get_403_everywhere(client, mori, citizen, mori_staff_member):
+def test_citizens_get_403_everywhere(client, mori, citizen, mori_staff_member, mori_service):
     client.force_login(citizen)
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
         if name in PUBLIC_VIEWS:
             continue
-        method = client.post if name.endswith(("deactivate", "reactivate", "reset")) else client.get
+        method = client.post if name in POST_ONLY else client.get
         assert method(url).status_code == 403, url
 
 
-def test_anonymous_users_are_sent_to_this_municipalitys_login(client, mori, mori_staff_member):
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk):
+def test_anonymous_users_are_sent_to_this_municipalitys_login(client, mori, mori_staff_member, mori_service):
+    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
         if name in PUBLIC_VIEWS:
             continue
-        method = client.post if name.endswith(("deactivate", "reactivate", "reset")) else client.get
+        method = client.post if name in POST_ONLY else client.get
         response = method(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith("/comune-di-mori/it/operatori/login?next="), url

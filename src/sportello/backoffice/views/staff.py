@@ -23,7 +23,7 @@ def _get_membership(request, pk: int) -> Membership:
     return membership
 
 
-def _add_errors(form, error: ValidationError) -> None:
+def add_form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -49,7 +49,7 @@ def staff_invite(request):
                 municipality=request.municipality, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -70,7 +70,7 @@ def staff_detail(request, pk: int):
                 membership=membership, role=form.cleaned_data["role"], actor=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("Ruolo aggiornato."))
             return redirect(tenant_reverse("backoffice:staff_detail", request.municipality, pk=pk))

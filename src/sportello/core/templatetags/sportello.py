@@ -11,3 +11,15 @@ def murl(context, viewname: str, **kwargs) -> str:
     municipality = kwargs.pop("municipality", None) or context["request"].municipality
     lang = kwargs.pop("lang", None)
     return tenant_reverse(viewname, municipality, lang=lang, **kwargs)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    from sportello.core.markdown import render_markdown
+
+    return render_markdown(text)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

@@ -43,6 +43,8 @@ GOOD_PRODUCTION = {
     "EMAIL_URL": "smtp://mail.example.org:587",
     "SPORTELLO_SANDBOX_PROVIDERS": "",
     "DEBUG": "false",
+    "SPID_SP_IPA_CODE": "c_f728",
+    "SPID_SP_CONTACT_EMAIL": "spid@example.org",
 }
 
 

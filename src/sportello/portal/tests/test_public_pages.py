@@ -58,7 +58,7 @@ def test_home_has_header_footer_contacts_staff_link_and_legal_links(client, mori
         "legal-notes": "/comune-di-mori/it/note-legali/",
         "accessibility-link": "/comune-di-mori/it/accessibilita/",
     }
-    assert "Non ci sono ancora servizi pubblicati" in page.get_text()
+    assert "Non ci sono ancora servizi in evidenza" in page.get_text()
 
 
 @pytest.mark.parametrize("lang", ["it", "en", "de"])

@@ -1,0 +1,167 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sportello.accounts.models import User
+from sportello.catalog.constants import Category, Status
+from sportello.catalog.models import Service
+
+CONDITIONS_MAX_BYTES = 10 * 1024 * 1024
+
+
+class TopicsField(forms.CharField):
+    """Topics typed as a comma-separated list, stored as a JSON list."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        topics = []
+        for item in text.split(","):
+            item = " ".join(item.split())
+            if item and item.lower() not in {t.lower() for t in topics}:
+                topics.append(item[:60])
+        return topics[:10]
+
+
+class ServiceGeneralForm(forms.ModelForm):
+    topics = TopicsField(
+        label=_("Argomenti"),
+        required=False,
+        help_text=_("Separati da virgole, ad esempio: Anagrafe, Documenti"),
+    )
+    operators = forms.ModelMultipleChoiceField(
+        label=_("Operatori abilitati"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Le persone che gestiscono le pratiche di questo servizio."),
+    )
+    publish_from = forms.DateTimeField(
+        label=_("Pubblicato dal"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Solo per lo stato Programmato."),
+    )
+    publish_until = forms.DateTimeField(
+        label=_("Pubblicato fino al"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Solo per lo stato Programmato; vuoto per nessuna scadenza."),
+    )
+    confirm_name_change = forms.BooleanField(
+        label=_("Confermo il cambio del nome anche su App IO"), required=False, widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "slug",
+            "category",
+            "topics",
+            "short_description",
+            "kind",
+            "access_level",
+            "status",
+            "publish_from",
+            "publish_until",
+            "featured",
+            "max_response_days",
+            "allow_withdrawal",
+            "allow_integration_requests",
+            "io_service_id",
+        ]
+        widgets = {"short_description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "name": _(
+                "Il nome con cui i cittadini trovano il servizio, ad esempio «Richiesta contributo asili nido»."
+            ),
+            "slug": _("Compare nell'indirizzo della pagina; solo lettere minuscole, cifre e trattini."),
+            "short_description": _("Una o due frasi, al massimo 300 caratteri."),
+            "io_service_id": _(
+                "Se il servizio è registrato su App IO: l'identificativo che IO gli ha assegnato."
+            ),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operators"].queryset = User.objects.filter(
+            memberships__municipality=municipality, memberships__is_active=True, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["category"].choices = [("", "---------"), *Category.choices]
+        if self.instance.pk:
+            self.fields["operators"].initial = list(self.instance.operators.values_list("pk", flat=True))
+        if not (self.instance.pk and self.instance.io_service_id):
+            del self.fields["confirm_name_change"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.SCHEDULED and not data.get("publish_from"):
+            self.add_error("publish_from", _("Per un servizio programmato indica da quando è pubblicato."))
+        return data
+
+
+class ServiceCardForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = [
+            "addressed_to",
+            "description",
+            "how_to",
+            "needed",
+            "achieved",
+            "timing",
+            "cost",
+            "more_info",
+            "conditions_file",
+            "office_name",
+            "office_address",
+            "office_phone",
+            "office_email",
+            "office_hours",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 5})
+            for name in [
+                "addressed_to",
+                "description",
+                "how_to",
+                "needed",
+                "achieved",
+                "timing",
+                "cost",
+                "more_info",
+            ]
+        } | {"office_hours": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "description": _(
+                "Testo in Markdown: **grassetto**, elenchi con «-», collegamenti [testo](https://...)."
+            ),
+            "conditions_file": _("PDF, al massimo 10 MB."),
+        }
+
+    def clean_conditions_file(self):
+        upload = self.cleaned_data.get("conditions_file")
+        if upload and hasattr(upload, "content_type"):
+            if upload.size > CONDITIONS_MAX_BYTES:
+                raise forms.ValidationError(_("Il documento non può superare 10 MB."))
+            head = upload.read(5)
+            upload.seek(0)
+            if head != b"%PDF-":
+                raise forms.ValidationError(_("Il documento deve essere un PDF."))
+        return upload
+
+
+class DeadlineForm(forms.Form):
+    date = forms.DateField(label=_("Data"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(label=_("Descrizione"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("date")) != bool(data.get("label")):
+            raise forms.ValidationError(_("Indica sia la data sia la descrizione della scadenza."))
+        return data
+
+
+DeadlineFormSet = forms.formset_factory(DeadlineForm, extra=2, max_num=20)
