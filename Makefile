@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench
+.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -24,11 +24,20 @@ system-deps:
 			(apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 		else echo "chromium not found: end-to-end tests will be skipped (install the 'chromium' package)."; fi; }
 
+# xmlsec1 signs and verifies the SAML messages of SPID/CIE: installed as root on Debian/Ubuntu, else a hint.
+xmlsec1:
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing xmlsec1 for SPID/CIE (SAML signatures)..."; \
+			(apt-get install -y -qq xmlsec1 >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null)); \
+		else echo "xmlsec1 not found: install it (Debian/Ubuntu: apt-get install xmlsec1; macOS: brew install libxmlsec1) and retry."; exit 1; fi; }
+
 run: export SPORTELLO_ENV ?= demo
-run: $(STAMP)
+run: $(STAMP) xmlsec1
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) spid_keys
 	@echo
 	@echo "Sportello demo: http://127.0.0.1:$(PORT)/  (e-mails: console and var/mail/; stop with Ctrl+C)"
 	@echo
@@ -37,12 +46,17 @@ run: $(STAMP)
 		$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 
 test: export SPORTELLO_ENV = test
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps xmlsec1
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) compile_translations
+	$(MANAGE) spid_keys
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# SPID conformance: AgID's spid-sp-test (metadata, AuthnRequest, response suite) against a local server.
+spid-test: $(STAMP) xmlsec1
+	PYTHON=$(PYTHON) scripts/spid-sp-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -44,3 +44,60 @@ def run_tasks(transactional_db):
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run
+
+
+# --- Browser (end-to-end) fixtures: Playwright driving Debian's chromium against the live server. ---
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str:
+    import os
+    import shutil
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium not installed: apt-get install chromium")
+        pytest.skip("chromium not installed: apt-get install chromium")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    executable = _chromium_path()
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+    # itself (factories, services) would otherwise be refused as "called from an async context".
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

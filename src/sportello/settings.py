@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sportello.accounts",
     "sportello.notifications",
     "sportello.catalog",
+    "sportello.applications",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -252,7 +253,7 @@ SPID_SP_ORGANIZATION_DISPLAY_NAME = os.environ.get(
 SPID_SP_ORGANIZATION_URL = os.environ.get("SPID_SP_ORGANIZATION_URL", SITE_URL)
 SPID_SP_IPA_CODE = os.environ.get("SPID_SP_IPA_CODE", "" if PRODUCTION else "sportello_demo")
 SPID_SP_CONTACT_EMAIL = os.environ.get(
-    "SPID_SP_CONTACT_EMAIL", "" if PRODUCTION else "spid@sportello.localhost"
+    "SPID_SP_CONTACT_EMAIL", "" if PRODUCTION else "spid@sportello.example.org"
 )
 SPID_SP_CONTACT_PHONE = os.environ.get("SPID_SP_CONTACT_PHONE", "" if PRODUCTION else "+390000000000")
 SPID_SP_LOCALITY = os.environ.get("SPID_SP_LOCALITY", "Roma")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -14,6 +15,7 @@ handler500 = "sportello.core.views.error_500"
 # Everything a municipality offers lives under /<slug>/<lang>/; TenantMiddleware resolves both.
 municipality_patterns = [
     path("operatori/", include("sportello.backoffice.urls")),
+    path("", include("sportello.identity.urls")),
     path("", include("sportello.portal.urls")),
 ]
 
@@ -21,6 +23,13 @@ urlpatterns = [
     path("", portal_views.index, name="index"),
     path("healthz", core_views.healthz, name="healthz"),
     path("piattaforma/admin/", admin.site.urls),
+    path("spid/", include("sportello.identity.spid_urls")),
+    # The demo SAML IdPs (SPID and CIE stand-ins): demo and test settings only, refused in production.
+    *(
+        [path("demo-idp/", include("sportello.identity.demo_idp.urls"))]
+        if "demo_idp" in settings.SANDBOX_PROVIDERS
+        else []
+    ),
     path("<slug:municipality_slug>/", portal_views.municipality_root, name="municipality_root"),
     path("<slug:municipality_slug>/<lang:lang>/", include(municipality_patterns)),
 ]

@@ -248,7 +248,12 @@ def citizen_login_record(
     if not user.is_active:
         raise ValidationError(_("Questo account è disattivato."))
     return LoginEvent.objects.create(
-        user=user, municipality=municipality, at=now, idp=idp[:255], level=level, assertion_id=assertion_id[:255]
+        user=user,
+        municipality=municipality,
+        at=now,
+        idp=idp[:255],
+        level=level,
+        assertion_id=assertion_id[:255],
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, dashboard, municipality, services, staff
+from .views import applications, auth, dashboard, municipality, services, staff
 
 app_name = "backoffice"
 
@@ -32,4 +32,18 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
+]
+
+urlpatterns += [
+    path("pratiche/", applications.application_list, name="application_list"),
+    path("pratiche/esporta/", applications.application_export, name="application_export"),
+    path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("pratiche/<int:pk>/azione", applications.application_action, name="application_action"),
+    path("pratiche/<int:pk>/messaggio", applications.application_message, name="application_message"),
+    path(
+        "pratiche/<int:pk>/allegati/<int:attachment_pk>",
+        applications.application_attachment,
+        name="application_attachment",
+    ),
+    path("statistiche/", applications.statistics, name="statistics"),
 ]

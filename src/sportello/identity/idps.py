@@ -35,7 +35,9 @@ def demo_idp_enabled() -> bool:
 def _entities(xml: str) -> list[tuple[str, str]]:
     """(entityID, display name) of every IdP described in a metadata document."""
     root = ElementTree.fromstring(xml)
-    descriptors = [root] if root.tag == f"{{{MD_NS}}}EntityDescriptor" else root.iter(f"{{{MD_NS}}}EntityDescriptor")
+    descriptors = (
+        [root] if root.tag == f"{{{MD_NS}}}EntityDescriptor" else root.iter(f"{{{MD_NS}}}EntityDescriptor")
+    )
     found = []
     for descriptor in descriptors:
         if descriptor.find(f"{{{MD_NS}}}IDPSSODescriptor") is None:

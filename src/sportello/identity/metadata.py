@@ -1,8 +1,8 @@
 """The SP metadata document with the SPID extensions, signed with the SP key."""
 
 import functools
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import saml2
 from django.conf import settings

@@ -184,7 +184,9 @@ def response_status(xml: bytes) -> tuple[str | None, str | None, str | None]:
     )
 
 
-def validate_spid_response(response: samlp.Response, assertion, *, state: dict, idp_entity_id: str, now: datetime):
+def validate_spid_response(
+    response: samlp.Response, assertion, *, state: dict, idp_entity_id: str, now: datetime
+):
     """The SPID rules on a Response whose signatures pysaml2 has verified (``assertion`` is the signed one)."""
     request_instant = _parse_instant(state["issued"]) if state.get("issued") else None
     expected_acs = acs_url()
@@ -220,7 +222,10 @@ def validate_spid_response(response: samlp.Response, assertion, *, state: dict, 
         data = confirmation.subject_confirmation_data
         _check(data is not None, "SubjectConfirmationData")
         _check(data.recipient and data.recipient == expected_acs, "SubjectConfirmationData Recipient")
-        _check(data.in_response_to and data.in_response_to == state.get("id"), "SubjectConfirmationData InResponseTo")
+        _check(
+            data.in_response_to and data.in_response_to == state.get("id"),
+            "SubjectConfirmationData InResponseTo",
+        )
         try:
             expires = _parse_instant(data.not_on_or_after)
         except ValueError as error:
@@ -291,7 +296,9 @@ def authn_response_process(*, saml_response: str, outstanding: dict, relay_state
 
     saml_client = client()
     try:
-        parsed = saml_client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding=outstanding)
+        parsed = saml_client.parse_authn_request_response(
+            saml_response, BINDING_HTTP_POST, outstanding=outstanding
+        )
     except Exception as error:  # pysaml2 raises many types: all mean "refused"
         raise SamlError("Risposta di autenticazione non valida.", f"pysaml2: {error!r}") from error
     if parsed is None:
@@ -301,7 +308,9 @@ def authn_response_process(*, saml_response: str, outstanding: dict, relay_state
     assertion = parsed.assertion
     state = outstanding.get(response.in_response_to or "")
     _check(isinstance(state, dict), "InResponseTo does not match an outstanding request")
-    _check(relay_state is not None and secrets.compare_digest(relay_state, state.get("relay", "")), "RelayState")
+    _check(
+        relay_state is not None and secrets.compare_digest(relay_state, state.get("relay", "")), "RelayState"
+    )
     idp_entity_id = state.get("idp", "")
     _check(len(parsed.response.assertion) <= 1, "more than one Assertion")
     now = datetime.now(UTC)

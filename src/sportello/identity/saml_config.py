@@ -61,7 +61,9 @@ def ensure_sp_keys() -> None:
     key, cert = Path(settings.SPID_SP_KEY_PATH), Path(settings.SPID_SP_CERT_PATH)
     if settings.PRODUCTION:
         if not (key.exists() and cert.exists()):
-            raise SamlNotConfiguredError("SPID_SP_KEY_PATH and SPID_SP_CERT_PATH must point to existing files.")
+            raise SamlNotConfiguredError(
+                "SPID_SP_KEY_PATH and SPID_SP_CERT_PATH must point to existing files."
+            )
         return
     ensure_key_pair(
         key,
@@ -94,7 +96,10 @@ def sp_config_dict() -> dict:
                 "name_id_format_allow_create": False,
                 "endpoints": {
                     "assertion_consumer_service": [(acs_url(), BINDING_HTTP_POST)],
-                    "single_logout_service": [(slo_url(), BINDING_HTTP_POST), (slo_url(), BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [
+                        (slo_url(), BINDING_HTTP_POST),
+                        (slo_url(), BINDING_HTTP_REDIRECT),
+                    ],
                 },
                 "required_attributes": REQUESTED_ATTRIBUTES,
                 "authn_requests_signed": True,

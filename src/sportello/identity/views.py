@@ -40,7 +40,11 @@ PENDING_LOGOUT_KEY = "_sportello_pending_logout"
 
 
 def _safe_next(request, value: str | None) -> str | None:
-    if value and value.startswith("/") and url_has_allowed_host_and_scheme(value, {request.get_host()}, False):
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(value, {request.get_host()}, False)
+    ):
         return value
     return None
 
@@ -58,21 +62,37 @@ def _providers_for(level: str) -> tuple[list, list]:
 @require_safe
 @never_cache
 def login_page(request):
-    """"Accedi": the SPID button with the configured IdPs and the CIE button."""
+    """ "Accedi": the SPID button with the configured IdPs and the CIE button."""
     level = levels.parse_level(request.GET.get("livello"))
     next_url = _safe_next(request, request.GET.get("next")) or _default_next(request.municipality)
     have = citizen_level(request)
     if citizen_auth(request) and levels.level_satisfies(have, level) and request.GET.get("next"):
         return redirect(next_url)
     spid, cie = _providers_for(level)
+
+    def entries(providers):
+        return [
+            {
+                "name": p.name,
+                "entity_id": p.entity_id,
+                "demo": p.demo,
+                "url": tenant_reverse(
+                    "identity:login_start",
+                    request.municipality,
+                    query={"idp": p.entity_id, "next": next_url, "livello": level},
+                ),
+            }
+            for p in providers
+        ]
+
     return render(
         request,
         "identity/login.html",
         {
             "level": level,
             "next": next_url,
-            "spid_providers": spid,
-            "cie_providers": cie,
+            "spid_providers": entries(spid),
+            "cie_providers": entries(cie),
             "step_up": bool(citizen_auth(request)) and not levels.level_satisfies(have, level),
             "demo": any(p.demo for p in spid + cie),
         },
@@ -181,7 +201,11 @@ def acs(request):
 
     login(request, event.user, backend="django.contrib.auth.backends.ModelBackend")
     citizen_auth_set(
-        request, level=result.level, idp=result.idp, name_id=result.name_id, session_index=result.session_index
+        request,
+        level=result.level,
+        idp=result.idp,
+        name_id=result.name_id,
+        session_index=result.session_index,
     )
     target = _safe_next(request, state.get("next"))
     if target is None:
@@ -259,7 +283,9 @@ def single_logout(request):
         fields = {"SAMLResponse": encode_message(xml)}
         if data.get("RelayState"):
             fields["RelayState"] = data["RelayState"]
-        return render(request, "identity/post_form.html", {"action": location, "fields": fields, "logout": True})
+        return render(
+            request, "identity/post_form.html", {"action": location, "fields": fields, "logout": True}
+        )
     return HttpResponse(status=400)
 
 
@@ -267,4 +293,3 @@ def single_logout(request):
 def metadata(request):
     """The signed SP metadata (one service provider for the whole installation)."""
     return HttpResponse(sp_metadata_xml(), content_type="application/samlmetadata+xml; charset=utf-8")
-

@@ -2,8 +2,19 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context, Engine
+from django.template.backends.django import get_installed_libraries
 from django.utils import translation
+
+_text_engine = None
+
+
+def _render_text(template_name: str, context: dict) -> str:
+    """Plain-text e-mails are rendered without HTML autoescaping (an apostrophe stays an apostrophe)."""
+    global _text_engine
+    if _text_engine is None:
+        _text_engine = Engine(app_dirs=True, autoescape=False, libraries=get_installed_libraries())
+    return _text_engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
 def sender_for(municipality) -> str:
@@ -15,7 +26,7 @@ def sender_for(municipality) -> str:
 
 
 def send_templated_email(
-    *, to: list[str], template: str, context: dict, language: str, municipality=None
+    *, to: list[str], template: str, context: dict, language: str, municipality=None, attachments=()
 ) -> None:
     """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and send them.
 
@@ -23,10 +34,14 @@ def send_templated_email(
     """
     with translation.override(language):
         context = {**context, "municipality": municipality, "platform_name": settings.PLATFORM_NAME}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+        subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
+        body = _render_text(f"{template}.txt", context)
     reply_to = [municipality.email] if municipality is not None and municipality.email else None
+    if not to:
+        return
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=sender_for(municipality), to=to, reply_to=reply_to
     )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     message.send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import applications, personal_area, views
 
 app_name = "portal"
 
@@ -11,8 +11,23 @@ urlpatterns = [
     path("servizi/<slug:service_slug>/accedi/", views.service_start, name="service_start"),
     path("servizi/<slug:service_slug>/condizioni.pdf", views.service_conditions, name="service_conditions"),
     path("prenota-appuntamento/", views.booking, name="booking"),
+    path("pratiche/", applications.application_list, name="application_list"),
+    path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("pratiche/<int:pk>/compila/", applications.application_fill, name="application_fill"),
+    path("pratiche/<int:pk>/riepilogo/", applications.application_summary, name="application_summary"),
+    path("pratiche/<int:pk>/inviata/", applications.application_submitted, name="application_submitted"),
+    path("pratiche/<int:pk>/ricevuta.pdf", applications.application_receipt, name="application_receipt"),
+    path("pratiche/<int:pk>/ritira", applications.application_withdraw, name="application_withdraw"),
+    path("pratiche/<int:pk>/messaggi", applications.application_message, name="application_message"),
+    path(
+        "pratiche/<int:pk>/documenti/<int:attachment_pk>",
+        applications.application_document,
+        name="application_document",
+    ),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
     path("note-legali/", views.legal_page, {"page": "legal_notes"}, name="legal_notes"),
     path("accessibilita/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
     path("stemma", views.logo, name="logo"),
+    path("area-personale/", personal_area.personal_area, name="personal_area"),
+    path("area-personale/privacy/", personal_area.personal_area_consent, name="personal_area_consent"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
+from sportello.applications.services import application_start
 from sportello.catalog.constants import AccessLevel, Category, Status
 from sportello.catalog.selectors import (
     service_booking_list,
@@ -18,8 +19,9 @@ from sportello.catalog.selectors import (
 )
 from sportello.catalog.visibility import access_satisfied, can_start, is_indexable, page_visible
 from sportello.core.urlutils import tenant_reverse
-from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.municipalities.selectors import municipality_search
+
+from .applications import remember_anonymous
 
 MUNICIPALITIES_PER_PAGE = 48
 
@@ -155,11 +157,7 @@ def _citizen_level(request) -> str | None:
 
 @never_cache
 def service_start(request, service_slug: str):
-    """Start a service: status and access level are checked, then the citizen fills the form page by page.
-
-    The values are validated on the server from the service's form definition and kept in the session
-    until the summary ("Riepilogo"); submitting them as an application comes with the applications module.
-    """
+    """Start a service: status and access level are checked, then the citizen's draft is created or resumed."""
     service, status = _visible_service(request, service_slug)
     if not can_start(status):
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
@@ -169,46 +167,12 @@ def service_start(request, service_slug: str):
         login_url = tenant_reverse("portal:home", request.municipality) + "login/"
         query = urlencode({"next": request.get_full_path(), "livello": service.access_level})
         return redirect(f"{login_url}?{query}")
-    version = service.form_version
-    if version is None:
+    if service.form_version is None:
         return render(
             request, "portal/service_unavailable.html", {"service": service, "no_form": True}, status=409
         )
-    definition = version.definition
-    pages = len(definition["pages"])
-    store_key = f"service-fill-{service.pk}-v{version.number}"
-    stored = request.session.get(store_key, {})
-    try:
-        page = min(max(int(request.GET.get("pagina", 0)), 0), pages)
-    except ValueError:
-        page = 0
-    page = min(page, len(stored.get("done", [])))  # no skipping ahead of unfilled pages
-    if page == pages:
-        summary = display_values(definition, stored.get("data", {}), request.LANGUAGE_CODE)
-        return render(request, "portal/service_summary.html", {"service": service, "summary": summary})
-    form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=page)
-    identity = _identity(request)
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            data = stored.get("data", {}) | serialize(definition, form.cleaned_data)
-            done = sorted(set(stored.get("done", [])) | {page})
-            request.session[store_key] = {"data": data, "done": done}
-            return redirect(f"{request.path}?pagina={page + 1}")
-    else:
-        form = form_class(initial=stored.get("data") or initial_values(definition, identity))
-    context = {"service": service, "form": form, "page": page, "pages": pages, "page_title": form.page_title}
-    return render(request, "portal/service_fill.html", context)
-
-
-def _identity(request) -> dict:
-    user = request.user
-    if not user.is_authenticated:
-        return {}
-    return {
-        "name": user.first_name,
-        "family_name": user.last_name,
-        "fiscal_code": user.fiscal_code or "",
-        "email": user.email,
-        "phone": user.phone,
-    }
+    applicant = request.user if request.user.is_authenticated else None
+    application = application_start(service=service, applicant=applicant)
+    if applicant is None:
+        remember_anonymous(request, application)
+    return redirect(tenant_reverse("portal:application_fill", request.municipality, pk=application.pk))

@@ -143,7 +143,9 @@ def test_first_access_password_change_validates_and_then_unlocks(client, newcome
         PASSWORD, {"old_password": "Kx7p-Qm3R-t9Zw-B2nd", "new_password1": "corta", "new_password2": "corta"}
     )
     assert bad.status_code == 200
-    errors = " ".join(e.get_text() for e in BeautifulSoup(bad.content, "html.parser").select(".invalid-feedback"))
+    errors = " ".join(
+        e.get_text() for e in BeautifulSoup(bad.content, "html.parser").select(".invalid-feedback")
+    )
     assert "Questa password è troppo corta. Deve contenere almeno 12 caratteri." in errors
     good = client.post(
         PASSWORD,

@@ -5,9 +5,7 @@ They run against pytest-django's ``live_server`` with real commits (``transactio
 Screenshots for humans are written to ``var/screenshots/``.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,60 +20,12 @@ from sportello.accounts.tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 SCREENSHOT_DIR = settings.PROJECT_DIR / "var" / "screenshots"
 MORI = "/comune-di-mori"
 TRENTO = "/comune-di-trento"
 # The shape of sportello.accounts.passwords.temporary_password_generate(), e.g. Kx7p-Qm3R-t9Zw-B2nd.
 TEMPORARY_PASSWORD = re.compile(r"\b[A-Za-z2-9]{4}(?:-[A-Za-z2-9]{4}){3}\b")
 NEW_PASSWORD = "Mori-Nuova-Chiave-2026"
-
-
-def _chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium not installed: apt-get install chromium")
-        pytest.skip("chromium not installed: apt-get install chromium")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium_path()
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
-    # itself (factories, services) would otherwise be refused as "called from an async context".
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def _expect():

@@ -8,7 +8,13 @@ SIMPLE_DEFINITION = {
     "pages": [
         {
             "fields": [
-                {"key": "nome", "type": "text", "label": {"it": "Nome", "en": "Name"}, "required": True, "prefill": "name"},
+                {
+                    "key": "nome",
+                    "type": "text",
+                    "label": {"it": "Nome", "en": "Name"},
+                    "required": True,
+                    "prefill": "name",
+                },
                 {"key": "note", "type": "textarea", "label": {"it": "Note"}},
             ]
         }

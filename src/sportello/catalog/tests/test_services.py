@@ -28,7 +28,13 @@ def test_create_defaults_to_a_draft_with_a_slug_from_the_name(mori):
 def test_slug_is_unique_per_municipality_only(mori, trento):
     ServiceFactory(municipality=mori, slug="cie")
     with pytest.raises(ValidationError):
-        service_create(municipality=mori, name="CIE", slug="cie", category="anagrafe-e-stato-civile", short_description="x")
+        service_create(
+            municipality=mori,
+            name="CIE",
+            slug="cie",
+            category="anagrafe-e-stato-civile",
+            short_description="x",
+        )
     assert service_create(
         municipality=trento, name="CIE", slug="cie", category="anagrafe-e-stato-civile", short_description="x"
     )

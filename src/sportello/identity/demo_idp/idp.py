@@ -120,8 +120,14 @@ def _config_dict(idp: DemoIdp, *, with_sp: bool) -> dict:
             "idp": {
                 "name": str(idp.name),
                 "endpoints": {
-                    "single_sign_on_service": [(idp.sso_url(), BINDING_HTTP_POST), (idp.sso_url(), BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(idp.slo_url(), BINDING_HTTP_POST), (idp.slo_url(), BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [
+                        (idp.sso_url(), BINDING_HTTP_POST),
+                        (idp.sso_url(), BINDING_HTTP_REDIRECT),
+                    ],
+                    "single_logout_service": [
+                        (idp.slo_url(), BINDING_HTTP_POST),
+                        (idp.slo_url(), BINDING_HTTP_REDIRECT),
+                    ],
                 },
                 "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                 "want_authn_requests_signed": True,

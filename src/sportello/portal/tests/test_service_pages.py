@@ -209,17 +209,22 @@ def test_a_citizen_authenticated_at_a_lower_level_is_asked_to_authenticate_again
     assert client.get(f"{BASE}/servizi/x/accedi/").status_code == 302
     session["citizen_auth"] = {"level": "spid2"}
     session.save()
-    response = client.get(f"{BASE}/servizi/x/accedi/")
+    response = client.get(f"{BASE}/servizi/x/accedi/", follow=True)
     assert response.status_code == 200
     assert soup(response).select_one("#id_nome")["value"] == "Mario"  # prefilled from the identity
 
 
-def test_filling_a_form_is_validated_on_the_server_page_by_page_up_to_the_summary(client, mori):
+def test_filling_is_validated_on_the_server_page_by_page_then_submitted_with_a_receipt(
+    client, mori, run_tasks
+):
     definition = {
         "pages": [
             {
                 "title": {"it": "Richiedente"},
-                "fields": [{"key": "nome", "type": "text", "label": {"it": "Nome"}, "required": True}],
+                "fields": [
+                    {"key": "nome", "type": "text", "label": {"it": "Nome"}, "required": True},
+                    {"key": "email", "type": "email", "label": {"it": "E-mail"}, "required": True},
+                ],
             },
             {
                 "title": {"it": "Dettagli"},
@@ -237,22 +242,38 @@ def test_filling_a_form_is_validated_on_the_server_page_by_page_up_to_the_summar
     }
     service = ServiceFactory(municipality=mori, slug="x")
     service_form_save(service=service, definition=definition)
-    url = f"{BASE}/servizi/x/accedi/"
-    # no skipping ahead
-    assert "Richiedente" in client.get(f"{url}?pagina=1").content.decode()
-    bad = client.post(url, {"nome": ""})
+    fill = client.get(f"{BASE}/servizi/x/accedi/")["Location"]
+    assert fill.endswith("/compila/")
+    assert "Richiedente" in client.get(f"{fill}?pagina=1").content.decode()  # no skipping ahead
+    bad = client.post(fill, {"nome": "", "email": "x"})
     assert bad.status_code == 200 and "Questo campo è obbligatorio" in bad.content.decode()
-    assert client.post(url, {"nome": "<b>Anna</b>"})["Location"] == f"{url}?pagina=1"
-    page_two = client.get(f"{url}?pagina=1").content.decode()
-    assert "Leggi con attenzione." in page_two
-    assert "Dettagli" in page_two
-    assert client.post(f"{url}?pagina=1", {"figli": "99"}).status_code == 200
-    assert client.post(f"{url}?pagina=1", {"figli": "2"})["Location"] == f"{url}?pagina=2"
-    summary = client.get(f"{url}?pagina=2")
+    assert (
+        client.post(fill, {"nome": "<b>Anna</b>", "email": "anna@example.org"})["Location"]
+        == f"{fill}?pagina=1"
+    )
+    page_two = client.get(f"{fill}?pagina=1").content.decode()
+    assert "Leggi con attenzione." in page_two and "Dettagli" in page_two
+    assert client.post(f"{fill}?pagina=1", {"figli": "99"}).status_code == 200
+    summary_url = client.post(f"{fill}?pagina=1", {"figli": "2"})["Location"]
+    summary = client.get(summary_url)
     text = soup(summary).select_one("main").get_text(" ", strip=True)
     assert "Nome <b>Anna</b>" in text  # shown escaped, as text
     assert "Numero di figli 2" in text
     assert "<b>Anna</b>" not in summary.content.decode()
+    done = client.post(summary_url)
+    assert done["Location"].endswith("/inviata/")
+    confirmation = soup(client.get(done["Location"]))
+    assert "Numero di protocollo" in confirmation.h1.get_text()
+    receipt = client.get(confirmation.find("a", string="Scarica la ricevuta (PDF)")["href"])
+    assert receipt["Content-Type"] == "application/pdf" and receipt.content.startswith(b"%PDF")
+    run_tasks()
+    from django.core import mail
+
+    assert any(m.to == ["anna@example.org"] and m.attachments for m in mail.outbox)
+    # another browser session cannot open this anonymous application
+    from django.test import Client
+
+    assert Client().get(done["Location"]).status_code == 404
 
 
 def test_a_service_without_a_form_is_not_started(client, mori):

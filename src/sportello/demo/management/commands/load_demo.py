@@ -6,6 +6,7 @@ from django.db import transaction
 from sportello.accounts.models import Membership, User
 from sportello.accounts.passwords import temporary_password_generate
 from sportello.demo import data
+from sportello.demo.catalog import load_demo_services
 from sportello.demo.logos import shield_png
 from sportello.municipalities.models import Municipality
 
@@ -17,12 +18,16 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("The demo data is never loaded in production.")
         with transaction.atomic():
-            lines = []
+            lines, services = [], []
             for spec in data.MUNICIPALITIES:
                 municipality = self._municipality(spec)
                 lines += self._staff(municipality, spec["town"])
+                services.append(load_demo_services(municipality, town=spec["town"]))
             self._superuser()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        for service_lines in services:
+            for line in service_lines:
+                self.stdout.write("  " + line)
         self.stdout.write(f"Demo accounts (password {data.DEMO_PASSWORD} unless shown):")
         for line in lines:
             self.stdout.write("  " + line)

@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+from sportello.catalog.models import FormVersion, Service
+from sportello.municipalities.models import Municipality, TenantQuerySet
+
+from .states import Actor, State
+
+
+class ApplicationQuerySet(TenantQuerySet):
+    def for_citizen(self, user):
+        return self.filter(applicant=user)
+
+    def for_operator(self, user, municipality):
+        """What a staff member may see: administrators everything, operators the services enabled for them."""
+        from sportello.accounts.models import Role
+        from sportello.accounts.roles import staff_role
+
+        role = staff_role(user, municipality)
+        applications = self.for_municipality(municipality).exclude(state=State.DRAFT)
+        if role == Role.ADMIN:
+            return applications
+        if role == Role.OPERATOR:
+            return applications.filter(service__operators=user)
+        return applications.none()
+
+
+class Application(models.Model):
+    """A citizen's request for a service ("pratica"), with the data filled in its form version."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="applications")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="applications")
+    form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="applications")
+    # Null for services with anonymous access submitted without logging in.
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    # Denormalised for the operators' list (searched and sorted without joins on a million rows).
+    applicant_name = models.CharField(_("richiedente"), max_length=300, blank=True)
+    applicant_fiscal_code = models.CharField(_("codice fiscale del richiedente"), max_length=16, blank=True)
+    state = models.CharField(_("stato"), max_length=32, choices=State.choices, default=State.DRAFT)
+    data = models.JSONField(_("dati"), default=dict)
+    pages_done = models.JSONField(default=list)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("operatore assegnato"),
+    )
+    submitted_at = models.DateTimeField(_("data di invio"), null=True, blank=True)
+    protocol_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    protocol_number = models.PositiveIntegerField(null=True, blank=True)
+    protocolled_at = models.DateTimeField(null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("data di chiusura"), null=True, blank=True)
+    integration_due = models.DateField(_("termine per le integrazioni"), null=True, blank=True)
+    outcome_motivation = models.TextField(_("motivazione dell'esito"), blank=True)
+    receipt_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pratica")
+        verbose_name_plural = _("pratiche")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "protocol_year", "protocol_number"],
+                name="application_unique_protocol",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=State.values), name="application_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "-submitted_at", "-id"], name="app_list_idx"),
+            models.Index(fields=["municipality", "state", "-submitted_at", "-id"], name="app_state_idx"),
+            models.Index(fields=["municipality", "service", "-submitted_at", "-id"], name="app_service_idx"),
+            models.Index(fields=["municipality", "assigned_to", "-submitted_at"], name="app_assignee_idx"),
+            models.Index(fields=["municipality", "applicant_fiscal_code"], name="app_fiscal_code_idx"),
+            models.Index(Upper("applicant_name"), "municipality", name="app_name_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="app_applicant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The number citizens and staff quote: the protocol number once registered."""
+        if self.protocol_number:
+            return f"{self.protocol_year}/{self.protocol_number:06d}"
+        return f"B-{self.pk}"
+
+
+class ProtocolCounter(models.Model):
+    """The last protocol number given by the built-in register, per municipality and year."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="protocol_counter_unique")
+        ]
+
+
+class ApplicationEvent(models.Model):
+    """One transition: who, when, from, to, why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    actor_kind = models.CharField(max_length=16, choices=Actor.choices)
+    transition = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=32, choices=State.choices)
+    to_state = models.CharField(max_length=32, choices=State.choices)
+    motivation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} -> {self.to_state}"
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"applications/{instance.application.municipality_id}/{instance.application_id}/{instance.kind}-{instance.sha256[:16]}.{extension}"
+
+
+class Message(models.Model):
+    """A message between the office and the citizen, or an internal note among staff."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    from_office = models.BooleanField()
+    internal = models.BooleanField(default=False)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        FORM = "form", _("Allegato alla domanda")
+        MESSAGE = "message", _("Allegato a un messaggio")
+        OUTCOME = "outcome", _("Documento dell'esito")
+        RECEIPT = "receipt", _("Ricevuta")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    field_key = models.CharField(max_length=50, blank=True)
+    file = models.FileField(upload_to=attachment_upload_to)
+    name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,310 @@
+"""Reads on applications for the back office: the operators' list, one application, the statistics.
+
+Everything starts from ``Application.objects.for_operator(user, municipality)``: administrators see every
+submitted application of their municipality, operators those of the services enabled for them, nobody sees
+drafts.
+
+Counting on a million rows. The list needs a count per state (the badges) and a total (the pager). Both
+come from one ``GROUP BY state`` over the current filters minus the state filter: the total is the sum, or
+the count of the chosen state. When PostgreSQL's planner estimates that more than ``EXACT_COUNT_LIMIT`` rows
+match, the counts are the planner's own estimates (``EXPLAIN``, one per state: about a millisecond in all)
+and are flagged ``approximate``, so the page shows "circa"; counting them exactly would read the whole
+index on every page view. Below the limit (and always on SQLite) the counts are exact.
+
+Deep pages. ``page_of`` paginates over the ids only (an index-ordered ``SELECT id ... OFFSET n LIMIT 25``,
+then the 25 rows by primary key): the skipped rows are never fetched whole.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import TruncMonth, Upper
+from django.utils import timezone
+
+from sportello.accounts.models import Membership, Role, User
+from sportello.municipalities.models import Municipality
+
+from .models import Application
+from .states import FINAL_STATES, OPEN_STATES, State
+
+EXACT_COUNT_LIMIT = 50_000
+PER_PAGE = 25
+
+# Sort keys offered to the operators -> ORDER BY, always ending with the id so pages never overlap.
+# Each is backed by an index: app_list_idx (date), app_name_idx (name), app_state_idx (state); the
+# service sort orders by service name (a join on the ~20 services of a municipality, sorted in memory).
+SORTS = {
+    "-submitted_at": ("-submitted_at", "-id"),
+    "submitted_at": ("submitted_at", "id"),
+    "applicant_name": (Upper("applicant_name").asc(), "id"),
+    "state": ("state", "-submitted_at", "-id"),
+    "service": ("service__name", "-submitted_at", "-id"),
+}
+DEFAULT_SORT = "-submitted_at"
+UNASSIGNED = "none"
+
+_PROTOCOL = re.compile(r"^(?:(\d{4})\s*/\s*)?(\d{1,9})$")
+_DRAFT_NUMBER = re.compile(r"^B-(\d{1,12})$", re.IGNORECASE)
+_FISCAL_CODE = re.compile(
+    r"^(?:[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|\d{11})$"
+)
+# A bare protocol number ("123") is looked up in every year of this window: an IN list on the year keeps
+# the unique (municipality, protocol_year, protocol_number) index usable.
+PROTOCOL_YEARS_BACK = 30
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    service: int | None = None
+    state: str = ""
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    assigned: str = ""  # "" anyone, "none" unassigned, or a user id
+    q: str = ""
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def coerce(cls, filters) -> "ApplicationFilters":
+        if filters is None:
+            return cls()
+        if isinstance(filters, cls):
+            return filters
+        names = {f.name for f in fields(cls)}
+        return cls(
+            **{key: value for key, value in dict(filters).items() if key in names and value is not None}
+        )
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+    )
+
+
+def _text_filter(q: str) -> Q:
+    """An exact protocol number, an exact fiscal code, or the start of the applicant's name."""
+    q = " ".join(q.split())
+    match = _PROTOCOL.match(q)
+    if match:
+        year, number = match.groups()
+        if year:
+            return Q(protocol_year=int(year), protocol_number=int(number))
+        this_year = timezone.localdate().year
+        years = list(range(this_year - PROTOCOL_YEARS_BACK, this_year + 1))
+        return Q(protocol_year__in=years, protocol_number=int(number))
+    match = _DRAFT_NUMBER.match(q)
+    if match:
+        return Q(pk=int(match.group(1)), protocol_number__isnull=True)
+    if _FISCAL_CODE.match(q.upper()):
+        return Q(applicant_fiscal_code=q.upper())
+    # UPPER(applicant_name) LIKE 'ROSSI%': served by the app_name_prefix_idx (text_pattern_ops) index.
+    return Q(applicant_name__istartswith=q)
+
+
+def application_list_for_staff(
+    *, user: User, municipality: Municipality, filters=None
+) -> QuerySet[Application]:
+    """The applications ``user`` may see in ``municipality``, filtered and sorted."""
+    filters = ApplicationFilters.coerce(filters)
+    applications = Application.objects.for_operator(user, municipality)
+    if filters.service:
+        applications = applications.filter(service_id=filters.service)
+    if filters.state:
+        applications = applications.filter(state=filters.state)
+    if filters.submitted_from:
+        applications = applications.filter(submitted_at__gte=_local_midnight(filters.submitted_from))
+    if filters.submitted_to:
+        applications = applications.filter(
+            submitted_at__lt=_local_midnight(filters.submitted_to + timedelta(days=1))
+        )
+    if filters.assigned == UNASSIGNED:
+        applications = applications.filter(assigned_to__isnull=True)
+    elif str(filters.assigned).isdigit():
+        applications = applications.filter(assigned_to_id=int(filters.assigned))
+    if filters.q.strip():
+        applications = applications.filter(_text_filter(filters.q))
+    return applications.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def application_counts_for_staff(*, user: User, municipality: Municipality, filters=None) -> "StateCounts":
+    """The per-state counts for ``filters`` without their state filter (what the state badges show)."""
+    filters = replace(ApplicationFilters.coerce(filters), state="")
+    return state_counts(application_list_for_staff(user=user, municipality=municipality, filters=filters))
+
+
+class StateCounts(dict):
+    """``{state: count}``; ``approximate`` when the numbers are the planner's estimates."""
+
+    approximate = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.values())
+
+    def for_state(self, state: str) -> int:
+        return self.total if not state else self.get(state, 0)
+
+
+def _planner_rows(queryset: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows ``queryset`` returns (no rows are read)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def state_counts(queryset: QuerySet[Application]) -> StateCounts:
+    """How many applications of ``queryset`` are in each state: exact, or estimated on big PostgreSQL sets."""
+    queryset = queryset.order_by()
+    if connection.vendor == "postgresql" and _planner_rows(queryset) > EXACT_COUNT_LIMIT:
+        counts = StateCounts()
+        for state in State.values:
+            if state == State.DRAFT:
+                continue
+            estimate = _planner_rows(queryset.filter(state=state))
+            if estimate > 1:  # the planner never estimates 0 rows: 1 means "none or nearly none"
+                counts[state] = estimate
+        counts.approximate = True
+        return counts
+    rows = queryset.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    return StateCounts({state: n for state, n in rows if n})
+
+
+def page_of(queryset: QuerySet[Application], number, *, count: int, per_page: int = PER_PAGE) -> Page:
+    """Page ``number`` of ``queryset`` given its (possibly estimated) ``count``, fetching only the ids skipped.
+
+    ``page.object_list`` holds the applications with service and assignee loaded.
+    """
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    paginator.count = count  # overrides the cached property: no COUNT(*) here
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    rows = Application.objects.select_related("service", "assigned_to").in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def application_get_for_staff(*, user: User, municipality: Municipality, pk: int) -> Application | None:
+    """One application ``user`` may handle, or ``None`` (another municipality's, a draft, a service not theirs)."""
+    return (
+        Application.objects.for_operator(user, municipality)
+        .select_related("service", "form_version", "applicant", "assigned_to", "municipality")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def application_assignable_staff(*, application: Application) -> QuerySet[User]:
+    """Who can be handed the application: the municipality's active administrators and its service's operators."""
+    memberships = Membership.objects.active().filter(municipality_id=application.municipality_id)
+    admins = memberships.filter(role=Role.ADMIN).values("user_id")
+    operators = memberships.filter(role=Role.OPERATOR, user__operated_services=application.service_id)
+    return User.objects.filter(Q(pk__in=admins) | Q(pk__in=operators.values("user_id"))).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def application_services_for_staff(*, user: User, municipality: Municipality):
+    """The services whose applications ``user`` may see (for the filter)."""
+    from sportello.accounts.roles import staff_role
+    from sportello.catalog.models import Service
+
+    services = Service.objects.for_municipality(municipality)
+    if staff_role(user, municipality) != Role.ADMIN:
+        services = services.filter(operators=user)
+    return services.order_by("name")
+
+
+def open_application_count(*, user: User, municipality: Municipality) -> int:
+    return Application.objects.for_operator(user, municipality).filter(state__in=OPEN_STATES).count()
+
+
+# --- Statistics ---------------------------------------------------------------------------------------------
+
+
+def applications_by_service_and_state(*, user: User, municipality: Municipality) -> list[dict]:
+    """``[{"service": name, "counts": {state: n}, "total": n}]`` by service name."""
+    rows = (
+        Application.objects.for_operator(user, municipality)
+        .order_by()
+        .values("service_id", "service__name", "state")
+        .annotate(n=Count("pk"))
+    )
+    by_service: dict[int, dict] = {}
+    for row in rows:
+        entry = by_service.setdefault(
+            row["service_id"], {"service": row["service__name"], "counts": {}, "total": 0}
+        )
+        entry["counts"][row["state"]] = row["n"]
+        entry["total"] += row["n"]
+    return sorted(by_service.values(), key=lambda entry: entry["service"].lower())
+
+
+def _month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def applications_per_month(
+    *, user: User, municipality: Municipality, now=None
+) -> list[tuple[datetime.date, int]]:
+    """Applications submitted in each of the last 12 months (Europe/Rome), oldest first, this month included."""
+    today = timezone.localdate(now or timezone.now())
+    months = [_month_start(today, back) for back in range(11, -1, -1)]
+    rome = timezone.get_default_timezone()
+    rows = (
+        Application.objects.for_operator(user, municipality)
+        .filter(submitted_at__gte=_local_midnight(months[0]))
+        .order_by()
+        .annotate(month=TruncMonth("submitted_at", tzinfo=rome))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    counts = {}
+    for month, n in rows:
+        key = month.date() if isinstance(month, datetime.datetime) else month
+        counts[key] = counts.get(key, 0) + n
+    return [(month, counts.get(month, 0)) for month in months]
+
+
+def average_handling_days(*, user: User, municipality: Municipality) -> float | None:
+    """Mean days from submission to closure of the closed applications (``None`` when none is closed)."""
+    duration = ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField())
+    average = (
+        Application.objects.for_operator(user, municipality)
+        .filter(state__in=FINAL_STATES, closed_at__isnull=False, submitted_at__isnull=False)
+        .aggregate(average=Avg(duration))["average"]
+    )
+    if average is None:
+        return None
+    if not isinstance(average, timedelta):  # some backends hand back microseconds
+        average = timedelta(microseconds=float(average))
+    return average.total_seconds() / 86400
+
+
+def overdue_applications(*, user: User, municipality: Municipality, now=None) -> QuerySet[Application]:
+    """Open applications submitted more than their service's ``max_response_days`` ago, oldest first."""
+    from sportello.catalog.models import Service
+
+    now = now or timezone.now()
+    limits = Service.objects.for_municipality(municipality).filter(max_response_days__isnull=False)
+    condition = Q()
+    for service_id, days in limits.values_list("pk", "max_response_days"):
+        condition |= Q(service_id=service_id, submitted_at__lt=now - timedelta(days=days))
+    applications = Application.objects.for_operator(user, municipality).filter(state__in=OPEN_STATES)
+    if not condition:
+        return applications.none()
+    return (
+        applications.filter(condition).select_related("service", "assigned_to").order_by("submitted_at", "id")
+    )

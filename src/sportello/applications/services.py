@@ -1,0 +1,361 @@
+"""Writes on applications. Every state change goes through ``_fire``, which consults the transition table,
+checks who may act, locks the row, records the event and enqueues the e-mail in the same transaction."""
+
+import hashlib
+import json
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sportello.accounts.models import Role
+from sportello.accounts.roles import staff_role
+from sportello.catalog.models import Service
+from sportello.catalog.visibility import can_start, effective_status
+from sportello.formschema import build_form_class, iter_fields
+
+from . import states
+from .models import Application, ApplicationEvent, Attachment, Message
+from .protocol import get_provider
+from .states import Actor, State
+from .tasks import application_notify, application_receipt_send
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def can_operate(user, application: Application) -> bool:
+    """Staff who may handle this application: administrators, or operators enabled on its service."""
+    role = staff_role(user, application.municipality)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.OPERATOR and application.service.operators.filter(pk=user.pk).exists()
+
+
+def _check_actor(user, application: Application, actor: str) -> None:
+    if actor == Actor.CITIZEN and application.applicant_id != getattr(user, "pk", None):
+        raise PermissionDenied(
+            "Not the applicant"
+        )  # anonymous applications: the view checks session ownership
+    if actor == Actor.OPERATOR and not can_operate(user, application):
+        raise PermissionDenied("Not an operator of this service")
+
+
+def _fire(application: Application, name: str, *, user=None, actor: str, motivation: str = "", notify=True):
+    """Apply transition ``name`` to the locked row; disallowed transitions raise and change nothing."""
+    transition = states.TRANSITIONS[name]
+    if actor != Actor.SYSTEM:
+        _check_actor(user, application, actor)
+    if not states.allowed(name, application.state, actor):
+        raise TransitionNotAllowed(
+            _("Operazione non consentita: la pratica è nello stato «%(state)s».")
+            % {"state": State(application.state).label},
+            code="transition",
+        )
+    motivation = (motivation or "").strip()
+    if transition.needs_motivation and not motivation:
+        raise ValidationError({"motivation": _("Indica la motivazione.")})
+    event = ApplicationEvent.objects.create(
+        application=application,
+        actor=user if actor != Actor.SYSTEM else None,
+        actor_kind=actor,
+        transition=name,
+        from_state=application.state,
+        to_state=transition.target,
+        motivation=motivation,
+    )
+    application.state = transition.target
+    if transition.target in states.FINAL_STATES:
+        application.closed_at = timezone.now()
+    application.save()
+    if notify:
+        application_notify.enqueue(event_id=event.pk)
+    return event
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("service", "municipality", "form_version", "applicant")
+        .get(pk=application.pk)
+    )
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _store_files(application, files, *, kind, user, message=None, field_key="") -> list[Attachment]:
+    stored = []
+    for upload in files:
+        attachment = Attachment(
+            application=application,
+            message=message,
+            kind=kind,
+            field_key=field_key,
+            name=upload.name[:255],
+            size=upload.size,
+            sha256=_sha256(upload),
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+# --- citizen ---
+
+
+@transaction.atomic
+def application_start(*, service: Service, applicant=None) -> Application:
+    """The citizen's open draft for ``service`` (resumed if one exists for the current form version).
+
+    ``applicant`` is None only for services with anonymous access used without logging in.
+    """
+    status = effective_status(service.status, service.publish_from, service.publish_until, timezone.now())
+    if not can_start(status) or service.form_version is None:
+        raise ValidationError(_("Il servizio non è disponibile online."))
+    if applicant is None and service.access_level != "anonymous":
+        raise PermissionDenied("This service needs an authenticated citizen")
+    if applicant is not None:
+        draft = (
+            Application.objects.filter(
+                service=service, applicant=applicant, state=State.DRAFT, form_version=service.form_version
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if draft:
+            return draft
+    return Application.objects.create(
+        municipality=service.municipality,
+        service=service,
+        form_version=service.form_version,
+        applicant=applicant,
+        applicant_name=(f"{applicant.last_name} {applicant.first_name}".strip() or applicant.username)
+        if applicant
+        else "",
+        applicant_fiscal_code=(applicant.fiscal_code or "") if applicant else "",
+    )
+
+
+@transaction.atomic
+def application_save_page(
+    *, application: Application, user, page: int, cleaned_data: dict, serialized: dict
+) -> Application:
+    """Save one validated page of the draft; uploaded files become attachments of the application."""
+    application = _locked(application)
+    _check_actor(user, application, Actor.CITIZEN)
+    if application.state != State.DRAFT:
+        raise TransitionNotAllowed(_("La domanda è già stata inviata e non può essere modificata."))
+    for _page, spec in iter_fields(application.form_version.definition):
+        upload = cleaned_data.get(spec["key"]) if spec["type"] == "file" else None
+        if upload is not None and hasattr(upload, "chunks"):
+            application.attachments.filter(kind=Attachment.Kind.FORM, field_key=spec["key"]).delete()
+            attachment = _store_files(
+                application, [upload], kind=Attachment.Kind.FORM, user=user, field_key=spec["key"]
+            )[0]
+            serialized[spec["key"]] = {
+                "name": attachment.name,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+            }
+        elif spec["type"] == "file" and spec["key"] in serialized and serialized[spec["key"]] is None:
+            serialized.pop(spec["key"])  # an empty upload keeps the file given before
+    application.data = {**application.data, **serialized}
+    if application.applicant_id is None:  # anonymous: the name the form asked for, for the operators' list
+        names = [application.data.get(k) for k in ("cognome", "family_name", "nome", "name")]
+        application.applicant_name = " ".join(str(n) for n in names if isinstance(n, str) and n)[:300]
+    application.pages_done = sorted(set(application.pages_done) | {page})
+    application.save(update_fields=["data", "pages_done", "applicant_name", "updated_at"])
+    return application
+
+
+def receipt_digest(application: Application) -> str:
+    """SHA-256 of exactly what was submitted: service, form version, applicant, data and time."""
+    payload = {
+        "municipality": application.municipality.fiscal_code,
+        "service": application.service.slug,
+        "form_version": application.form_version.number,
+        "applicant": application.applicant_fiscal_code,
+        "number": application.number,
+        "submitted_at": application.submitted_at.isoformat(),
+        "data": application.data,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _missing_required(application: Application) -> list[str]:
+    definition = application.form_version.definition
+    missing = []
+    for index in range(len(definition["pages"])):
+        form = build_form_class(definition, language="it", page=index)
+        for name, field in form.base_fields.items():
+            if field.required and application.data.get(name) in (None, "", [], {}):
+                missing.append(name)
+    return missing
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user) -> Application:
+    """Submit the draft: check it is complete, register it in the protocol, compute the receipt hash."""
+    application = _locked(application)
+    _check_actor(user, application, Actor.CITIZEN)
+    pages = len(application.form_version.definition["pages"])
+    if application.state == State.DRAFT and (
+        set(application.pages_done) != set(range(pages)) or _missing_required(application)
+    ):
+        raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
+    _fire(application, "submit", user=user, actor=Actor.CITIZEN, notify=False)
+    application.submitted_at = timezone.now()
+    receipt = get_provider().register(application)
+    application.protocol_year, application.protocol_number = receipt.year, receipt.number
+    application.protocolled_at = receipt.registered_at
+    _fire(application, "register", actor=Actor.SYSTEM, notify=False)
+    application.receipt_sha256 = receipt_digest(application)
+    application.save()
+    application_receipt_send.enqueue(application_id=application.pk)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user) -> Application:
+    application = _locked(application)
+    if not application.service.allow_withdrawal:
+        raise TransitionNotAllowed(_("Per questo servizio non è possibile ritirare la domanda online."))
+    _fire(application, "withdraw", user=user, actor=Actor.CITIZEN)
+    return application
+
+
+@transaction.atomic
+def application_answer_integration(*, application: Application, user, body: str, files=()) -> Application:
+    application = _locked(application)
+    if not (body or "").strip() and not files:
+        raise ValidationError({"body": _("Scrivi un messaggio o allega almeno un documento.")})
+    _fire(application, "answer_integration", user=user, actor=Actor.CITIZEN, motivation=body)
+    message = Message.objects.create(
+        application=application, author=user, from_office=False, body=body.strip()
+    )
+    _store_files(application, files, kind=Attachment.Kind.MESSAGE, user=user, message=message)
+    return application
+
+
+# --- operators ---
+
+
+@transaction.atomic
+def application_take_charge(*, application: Application, user) -> Application:
+    application = _locked(application)
+    _fire(application, "take_charge", user=user, actor=Actor.OPERATOR)
+    application.assigned_to = user
+    application.taken_at = application.taken_at or timezone.now()
+    application.save(update_fields=["assigned_to", "taken_at", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_assign(*, application: Application, user, assignee) -> Application:
+    """Hand the application to another operator enabled on its service (no state change)."""
+    application = _locked(application)
+    _check_actor(user, application, Actor.OPERATOR)
+    if application.state in states.FINAL_STATES or application.state == State.DRAFT:
+        raise TransitionNotAllowed(_("La pratica è chiusa: non si può assegnare."))
+    if assignee is None or not can_operate(assignee, application):
+        raise ValidationError({"assignee": _("La persona scelta non è abilitata su questo servizio.")})
+    application.assigned_to = assignee
+    application.save(update_fields=["assigned_to", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        actor=user,
+        actor_kind=Actor.OPERATOR,
+        transition="assign",
+        from_state=application.state,
+        to_state=application.state,
+        motivation=_("Assegnata a %(name)s") % {"name": assignee.get_full_name() or assignee.username},
+    )
+    return application
+
+
+@transaction.atomic
+def application_request_integration(
+    *, application: Application, user, body: str, due: date | None = None, files=()
+) -> Application:
+    application = _locked(application)
+    if not application.service.allow_integration_requests:
+        raise TransitionNotAllowed(_("Per questo servizio non sono previste richieste di integrazione."))
+    if due is not None and due <= timezone.localdate():
+        raise ValidationError({"due": _("Il termine deve essere una data futura.")})
+    _fire(application, "request_integration", user=user, actor=Actor.OPERATOR, motivation=body)
+    message = Message.objects.create(
+        application=application, author=user, from_office=True, body=body.strip()
+    )
+    _store_files(application, files, kind=Attachment.Kind.MESSAGE, user=user, message=message)
+    application.integration_due = due
+    application.save(update_fields=["integration_due", "updated_at"])
+    return application
+
+
+def _outcome(name, *, application, user, motivation, document=None) -> Application:
+    application = _locked(application)
+    _fire(application, name, user=user, actor=Actor.OPERATOR, motivation=motivation)
+    application.outcome_motivation = motivation.strip()
+    application.save(update_fields=["outcome_motivation", "updated_at"])
+    if document is not None:
+        _store_files(application, [document], kind=Attachment.Kind.OUTCOME, user=user)
+    return application
+
+
+@transaction.atomic
+def application_accept(*, application: Application, user, motivation: str, document=None) -> Application:
+    return _outcome("accept", application=application, user=user, motivation=motivation, document=document)
+
+
+@transaction.atomic
+def application_reject(*, application: Application, user, motivation: str, document=None) -> Application:
+    return _outcome("reject", application=application, user=user, motivation=motivation, document=document)
+
+
+@transaction.atomic
+def application_cancel(*, application: Application, user, motivation: str) -> Application:
+    application = _locked(application)
+    _fire(application, "cancel", user=user, actor=Actor.OPERATOR, motivation=motivation)
+    return application
+
+
+@transaction.atomic
+def application_message_post(
+    *, application: Application, user, body: str, internal: bool = False, files=()
+) -> Message:
+    """A message in the thread: staff may write internal notes; citizens only write to the office."""
+    application = _locked(application)
+    from_office = application.applicant_id != user.pk
+    if from_office:
+        _check_actor(user, application, Actor.OPERATOR)
+    elif internal:
+        raise PermissionDenied("Citizens cannot write internal notes")
+    if application.state == State.DRAFT:
+        raise TransitionNotAllowed(_("La domanda non è ancora stata inviata."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Scrivi il testo del messaggio.")})
+    message = Message.objects.create(
+        application=application,
+        author=user,
+        from_office=from_office,
+        internal=internal and from_office,
+        body=body,
+    )
+    _store_files(application, files, kind=Attachment.Kind.MESSAGE, user=user, message=message)
+    if not message.internal:
+        from .tasks import application_message_notify
+
+        application_message_notify.enqueue(message_id=message.pk)
+    return message

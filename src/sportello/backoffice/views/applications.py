@@ -1,0 +1,529 @@
+"""Pratiche: the operators' list, detail, handling actions, messages, attachments, export and statistics.
+
+Every view is scoped to ``request.municipality`` and to what ``for_operator`` lets the user see: an
+application of another municipality, a draft or one of a service the operator is not enabled on is a 404.
+Writes go through ``sportello.applications.services``; their errors become Italian messages and change
+nothing.
+"""
+
+import csv
+import datetime
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from sportello.accounts.models import Membership
+from sportello.applications import selectors, services, states
+from sportello.applications.models import Application
+from sportello.applications.states import FINAL_STATES, Actor, State
+from sportello.core.urlutils import tenant_reverse
+from sportello.formschema import display_values
+
+from ..application_forms import (
+    AssignForm,
+    ApplicationFilterForm,
+    CancelForm,
+    IntegrationForm,
+    MessageForm,
+    OutcomeForm,
+)
+from ..decorators import operator_required
+from .staff import add_form_errors
+
+# The list's sortable columns: column -> (ascending sort key, descending sort key or None).
+SORTABLE = {
+    "service": ("service", None),
+    "applicant": ("applicant_name", None),
+    "state": ("state", None),
+    "submitted": ("submitted_at", "-submitted_at"),
+}
+FILTER_PARAMS = ("q", "servizio", "stato", "dal", "al", "assegnatario", "ordine")
+
+
+def _application(request, pk: int) -> Application:
+    application = selectors.application_get_for_staff(user=request.user, municipality=request.municipality, pk=pk)
+    if application is None:
+        raise Http404("No such application for this staff member")
+    return application
+
+
+def _staff_choices(municipality):
+    from sportello.accounts.models import User
+
+    user_ids = Membership.objects.active().filter(municipality=municipality).values("user_id")
+    return User.objects.filter(pk__in=user_ids).order_by("last_name", "first_name", "username")
+
+
+def _filter_form(request) -> ApplicationFilterForm:
+    services_qs = selectors.application_services_for_staff(user=request.user, municipality=request.municipality)
+    data = {key: request.GET[key] for key in FILTER_PARAMS if key in request.GET}
+    form = ApplicationFilterForm(data, services=services_qs, staff=_staff_choices(request.municipality))
+    form.is_valid()
+    return form
+
+
+def _query(params: dict, **changes) -> str:
+    from django.utils.http import urlencode
+
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in (None, "")}
+    return urlencode(merged)
+
+
+def _number(value: int) -> str:
+    return formats.number_format(value, force_grouping=True)
+
+
+@require_GET
+@operator_required
+def application_list(request):
+    form = _filter_form(request)
+    filters = form.filters()
+    counts = selectors.application_counts_for_staff(
+        user=request.user, municipality=request.municipality, filters=filters
+    )
+    queryset = selectors.application_list_for_staff(
+        user=request.user, municipality=request.municipality, filters=filters
+    )
+    page = selectors.page_of(queryset, request.GET.get("page"), count=counts.for_state(filters.state))
+    params = {key: request.GET[key] for key in FILTER_PARAMS if request.GET.get(key)}
+    state_links = [
+        {
+            "label": _("Tutte"),
+            "count": _number(counts.total),
+            "url": "?" + _query(params, stato=None),
+            "current": not filters.state,
+        }
+    ] + [
+        {
+            "label": label,
+            "count": _number(counts.get(value, 0)),
+            "url": "?" + _query(params, stato=value),
+            "current": filters.state == value,
+            "state": value,
+        }
+        for value, label in State.choices
+        if value != State.DRAFT and (counts.get(value) or filters.state == value)
+    ]
+    columns = {}
+    for column, (ascending, descending) in SORTABLE.items():
+        if filters.sort == ascending:
+            current, target = "ascending", descending or ascending
+        elif descending and filters.sort == descending:
+            current, target = "descending", ascending
+        else:  # dates start from the newest
+            current, target = "", descending or ascending
+        columns[column] = {"url": "?" + _query(params, ordine=target, page=None), "sort": current}
+    return render(
+        request,
+        "backoffice/applications/list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "total": _number(counts.for_state(filters.state)),
+            "num_pages": _number(page.paginator.num_pages),
+            "state_links": state_links,
+            "columns": columns,
+            "page_query": _query(params, page=None),
+            "export_query": _query(params, ordine=None),
+        },
+    )
+
+
+def _detail_context(request, application: Application, forms: dict | None = None) -> dict:
+    available = set(states.available(application.state, Actor.OPERATOR))
+    if not application.service.allow_integration_requests:
+        available.discard("request_integration")
+    is_open = application.state not in FINAL_STATES and application.state != State.DRAFT
+    staff = selectors.application_assignable_staff(application=application)
+    forms = forms or {}
+    attachments = list(application.attachments.all())
+    return {
+        "application": application,
+        "values": display_values(
+            application.form_version.definition, application.data, request.LANGUAGE_CODE
+        ),
+        "attachments": attachments,
+        "events": application.events.select_related("actor"),
+        "thread": application.messages.select_related("author").prefetch_related("attachments"),
+        "available": available,
+        "can_assign": is_open,
+        "assign_form": forms.get("assign") or AssignForm(staff=staff, prefix="assegna"),
+        "integration_form": forms.get("request_integration") or IntegrationForm(prefix="integrazione"),
+        "accept_form": forms.get("accept") or OutcomeForm(prefix="accetta"),
+        "reject_form": forms.get("reject") or OutcomeForm(prefix="rifiuta"),
+        "cancel_form": forms.get("cancel") or CancelForm(prefix="annulla"),
+        "message_form": forms.get("message") or MessageForm(prefix="messaggio"),
+        "due_date": _due_date(application),
+    }
+
+
+def _due_date(application: Application):
+    days = application.service.max_response_days
+    if not days or not application.submitted_at:
+        return None
+    return timezone.localtime(application.submitted_at).date() + datetime.timedelta(days=days)
+
+
+@require_GET
+@operator_required
+def application_detail(request, pk: int):
+    application = _application(request, pk)
+    return render(request, "backoffice/applications/detail.html", _detail_context(request, application))
+
+
+def _back_to_detail(request, application):
+    return redirect(tenant_reverse("backoffice:application_detail", request.municipality, pk=application.pk))
+
+
+ACTION_FORMS = {
+    "take_charge": (None, None),
+    "assign": (AssignForm, "assegna"),
+    "request_integration": (IntegrationForm, "integrazione"),
+    "accept": (OutcomeForm, "accetta"),
+    "reject": (OutcomeForm, "rifiuta"),
+    "cancel": (CancelForm, "annulla"),
+}
+SUCCESS = {
+    "take_charge": _("Hai preso in carico la pratica."),
+    "assign": _("Pratica assegnata."),
+    "request_integration": _("Richiesta di integrazioni inviata al cittadino."),
+    "accept": _("Pratica accettata."),
+    "reject": _("Pratica rifiutata."),
+    "cancel": _("Pratica annullata."),
+}
+
+
+def _run_action(action: str, application: Application, user, data: dict):
+    if action == "take_charge":
+        return services.application_take_charge(application=application, user=user)
+    if action == "assign":
+        return services.application_assign(application=application, user=user, assignee=data["assignee"])
+    if action == "request_integration":
+        return services.application_request_integration(
+            application=application, user=user, body=data["body"], due=data["due"], files=data["files"]
+        )
+    if action in ("accept", "reject"):
+        service = services.application_accept if action == "accept" else services.application_reject
+        return service(
+            application=application, user=user, motivation=data["motivation"], document=data["document"]
+        )
+    return services.application_cancel(application=application, user=user, motivation=data["motivation"])
+
+
+@require_POST
+@operator_required
+def application_action(request, pk: int):
+    application = _application(request, pk)
+    action = request.POST.get("azione", "")
+    if action not in ACTION_FORMS:
+        return HttpResponseBadRequest(_("Azione sconosciuta."))
+    form_class, prefix = ACTION_FORMS[action]
+    form = None
+    data = {}
+    if form_class is not None:
+        kwargs = {"prefix": prefix}
+        if form_class is AssignForm:
+            kwargs["staff"] = selectors.application_assignable_staff(application=application)
+        form = form_class(request.POST, request.FILES, **kwargs)
+        if not form.is_valid():
+            return _invalid(request, application, action, form)
+        data = form.cleaned_data
+    try:
+        _run_action(action, application, request.user, data)
+    except services.TransitionNotAllowed as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back_to_detail(request, application)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+            return _back_to_detail(request, application)
+        _map_service_errors(form, error)
+        return _invalid(request, application, action, form)
+    messages.success(request, SUCCESS[action])
+    return _back_to_detail(request, application)
+
+
+SERVICE_FIELDS = {"motivation": "motivation", "due": "due", "assignee": "assignee", "body": "body"}
+
+
+def _map_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(SERVICE_FIELDS.get(field) if SERVICE_FIELDS.get(field) in form.fields else None, errors)
+    else:
+        add_form_errors(form, error)
+
+
+def _invalid(request, application, key, form):
+    messages.error(request, _("L'operazione non è stata eseguita: correggi gli errori indicati."))
+    context = _detail_context(request, application, {key: form}) | {"open_form": key}
+    return render(request, "backoffice/applications/detail.html", context, status=400)
+
+
+@require_POST
+@operator_required
+def application_message(request, pk: int):
+    application = _application(request, pk)
+    form = MessageForm(request.POST, request.FILES, prefix="messaggio")
+    kind = request.POST.get("tipo", "")
+    if form.is_valid() and kind not in ("cittadino", "nota"):
+        form.add_error(None, _("Scegli se scrivere al cittadino o aggiungere una nota interna."))
+    if not form.is_valid():
+        return _invalid(request, application, "message", form)
+    try:
+        services.application_message_post(
+            application=application,
+            user=request.user,
+            body=form.cleaned_data["body"],
+            internal=kind == "nota",
+            files=form.cleaned_data["files"],
+        )
+    except services.TransitionNotAllowed as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back_to_detail(request, application)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        _map_service_errors(form, error)
+        return _invalid(request, application, "message", form)
+    messages.success(
+        request, _("Nota interna salvata.") if kind == "nota" else _("Messaggio inviato al cittadino.")
+    )
+    return redirect(
+        tenant_reverse("backoffice:application_detail", request.municipality, pk=application.pk) + "#messaggi"
+    )
+
+
+@require_GET
+@operator_required
+def application_attachment(request, pk: int, attachment_pk: int):
+    application = _application(request, pk)
+    attachment = application.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("No such attachment")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("Attachment file missing") from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )
+
+
+# --- Export ---
+
+EXPORT_HEADER = [
+    _("Numero"),
+    _("Servizio"),
+    _("Richiedente"),
+    _("Codice fiscale"),
+    _("Stato"),
+    _("Data di invio"),
+    _("Assegnata a"),
+    _("Data di chiusura"),
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _export_rows(queryset, *, text_dates: bool):
+    state_labels = dict(State.choices)
+    rows = queryset.select_related("service", "assigned_to").only(
+        "protocol_year",
+        "protocol_number",
+        "service__name",
+        "applicant_name",
+        "applicant_fiscal_code",
+        "state",
+        "submitted_at",
+        "closed_at",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
+        "assigned_to__username",
+    )
+    for application in rows.iterator(chunk_size=2000):
+
+        def when(value):
+            if value is None:
+                return ""
+            local = timezone.localtime(value)
+            return local.strftime("%d/%m/%Y %H:%M") if text_dates else local.replace(tzinfo=None)
+
+        assignee = application.assigned_to
+        yield [
+            neutralise(value)
+            for value in (
+                application.number,
+                application.service.name,
+                application.applicant_name,
+                application.applicant_fiscal_code,
+                str(state_labels.get(application.state, application.state)),
+                when(application.submitted_at),
+                (assignee.get_full_name() or assignee.username) if assignee else "",
+                when(application.closed_at),
+            )
+        ]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(queryset, filename):
+    writer = csv.writer(_Echo(), delimiter=";")
+
+    def stream():
+        yield "\ufeff"  # UTF-8 BOM: Excel then reads accents correctly
+        yield writer.writerow([str(title) for title in EXPORT_HEADER])
+        for row in _export_rows(queryset, text_dates=True):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_response(queryset, filename):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Pratiche"))
+    header = []
+    for title in EXPORT_HEADER:
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in _export_rows(queryset, text_dates=False):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, datetime.datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM"
+            elif isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@require_GET
+@operator_required
+def application_export(request):
+    export_format = request.GET.get("formato", "csv")
+    if export_format not in ("csv", "xlsx"):
+        return HttpResponseBadRequest(_("Formato non disponibile: scegli CSV o XLSX."))
+    form = _filter_form(request)
+    if "servizio" in form.errors:
+        raise Http404("Service not available to this staff member")
+    if form.errors:
+        return HttpResponseBadRequest(_("I filtri non sono validi: correggili nell'elenco delle pratiche."))
+    queryset = selectors.application_list_for_staff(
+        user=request.user, municipality=request.municipality, filters=form.filters()
+    )
+    filename = f"pratiche-{request.municipality.slug}-{timezone.localdate():%Y%m%d}"
+    if export_format == "csv":
+        return _csv_response(queryset, filename)
+    return _xlsx_response(queryset, filename)
+
+
+# --- Statistics ---
+
+
+@require_GET
+@operator_required
+def statistics(request):
+    user, municipality = request.user, request.municipality
+    by_service = selectors.applications_by_service_and_state(user=user, municipality=municipality)
+    used_states = {state for row in by_service for state in row["counts"]}
+    state_columns = [(value, label) for value, label in State.choices if value in used_states]
+    for row in by_service:
+        row["cells"] = [row["counts"].get(value, 0) for value, _label in state_columns]
+    totals = [sum(row["counts"].get(value, 0) for row in by_service) for value, _label in state_columns]
+    per_month = selectors.applications_per_month(user=user, municipality=municipality)
+    average = selectors.average_handling_days(user=user, municipality=municipality)
+    overdue = list(selectors.overdue_applications(user=user, municipality=municipality)[:200])
+    for application in overdue:
+        application.due_date = _due_date(application)
+    return render(
+        request,
+        "backoffice/statistics.html",
+        {
+            "by_service": by_service,
+            "state_columns": state_columns,
+            "state_totals": totals,
+            "grand_total": sum(totals),
+            "per_month": per_month,
+            "chart": _bar_chart(per_month),
+            "average_days": average,
+            "overdue": overdue,
+        },
+    )
+
+
+def _bar_chart(per_month) -> dict:
+    """Geometry of the monthly bar chart, drawn as inline SVG by the template (no JavaScript)."""
+    width, height, top, bottom, left = 720, 260, 20, 40, 44
+    plot_height = height - top - bottom
+    highest = max((count for _month, count in per_month), default=0)
+    scale_max = max(highest, 1)
+    slot = (width - left - 10) / max(len(per_month), 1)
+    bars = []
+    for index, (month, count) in enumerate(per_month):
+        bar_height = round(plot_height * count / scale_max, 1)
+        x = round(left + index * slot + slot * 0.15, 1)
+        bars.append(
+            {
+                "x": x,
+                "y": round(top + plot_height - bar_height, 1),
+                "width": round(slot * 0.7, 1),
+                "height": bar_height,
+                "label_x": round(x + slot * 0.35, 1),
+                "month": month,
+                "count": count,
+            }
+        )
+    ticks = []
+    for fraction in (0, 0.5, 1):
+        value = round(scale_max * fraction)
+        ticks.append({"y": round(top + plot_height - plot_height * fraction, 1), "value": value})
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "ticks": ticks,
+        "axis_y": top + plot_height,
+        "left": left,
+        "label_y": height - bottom + 18,
+    }

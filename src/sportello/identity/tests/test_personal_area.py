@@ -1,0 +1,114 @@
+from django.conf import settings
+
+from sportello.accounts.models import PrivacyConsent, User
+from sportello.identity.demo_idp.idp import DEMO_CITIZENS, DEMO_IDPS
+
+from .saml_helpers import LOGIN, saml_login
+
+AREA = "/comune-di-mori/it/area-personale/"
+CONSENT = AREA + "privacy/"
+MARIO = DEMO_CITIZENS[0]
+
+
+def _login(client, **kwargs):
+    response = saml_login(client, idp=DEMO_IDPS["spid"].entity_id(), citizen=MARIO["fiscalNumber"], **kwargs)
+    assert response.status_code == 302
+    return response
+
+
+def test_anonymous_visitor_is_sent_to_the_login_and_back(client, mori):
+    response = client.get(AREA)
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next=%2Fcomune-di-mori%2Fit%2Farea-personale%2F"
+
+
+def test_login_without_next_lands_in_the_personal_area_and_asks_consent_first(client, mori):
+    action_response = _login(client, next_url="")
+    assert action_response["Location"] == AREA
+    response = client.get(AREA)
+    assert response.status_code == 302 and response["Location"] == CONSENT
+    page = client.get(CONSENT)
+    assert page.status_code == 200
+    assert "informativa" in page.content.decode()
+
+    # The box must be ticked.
+    response = client.post(CONSENT, {})
+    assert response.status_code == 200 and not PrivacyConsent.objects.exists()
+    response = client.post(CONSENT, {"accept": "on"})
+    assert response.status_code == 302 and response["Location"] == AREA
+    consent = PrivacyConsent.objects.get()
+    assert (
+        consent.version == settings.PRIVACY_TERMS_VERSION
+        and consent.accepted_at
+        and consent.municipality == mori
+    )
+
+    html = client.get(AREA).content.decode()
+    assert "RSSMRA80A01H501U" in html and "Mario" in html and "Rossi" in html
+    assert "mario.rossi@example.org" in html
+    # The header shows the citizen's name and menu instead of "Accedi".
+    assert 'id="citizen-menu"' in html and "Mario Rossi" in html and 'id="citizen-login"' not in html
+
+
+def test_contacts_are_editable_identity_is_not(client, mori):
+    _login(client)
+    client.post(CONSENT, {"accept": "on"})
+    response = client.post(
+        AREA,
+        {
+            "email": "Nuova@Example.org",
+            "phone": "+39 340 0000000",
+            "first_name": "Hacker",
+            "fiscal_code": "BNCGLI85M41L378W",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(fiscal_code="RSSMRA80A01H501U")
+    assert user.email == "nuova@example.org" and user.phone == "+39 340 0000000"
+    assert user.first_name == "Mario"
+    # Invalid input is refused with the form's errors.
+    response = client.post(AREA, {"email": "not-an-email", "phone": "abc"})
+    assert response.status_code == 200
+    assert 'id="form-errors"' in response.content.decode()
+    # A later login keeps the contacts the citizen chose.
+    client.post("/comune-di-mori/it/esci/")
+    _login(client)
+    user.refresh_from_db()
+    assert user.email == "nuova@example.org"
+
+
+def test_consent_is_per_municipality(client, mori, trento):
+    _login(client)
+    client.post(CONSENT, {"accept": "on"})
+    assert client.get(AREA).status_code == 200
+    # The same citizen in another municipality accepts that municipality's terms first.
+    response = client.get("/comune-di-trento/it/area-personale/")
+    assert (
+        response.status_code == 302 and response["Location"] == "/comune-di-trento/it/area-personale/privacy/"
+    )
+
+
+def test_staff_password_login_is_not_a_citizen_login(client, mori, mori_operator):
+    client.force_login(mori_operator)
+    response = client.get(AREA)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_header_shows_accedi_with_next_for_anonymous_visitors(client, mori):
+    html = client.get("/comune-di-mori/it/").content.decode()
+    assert 'id="citizen-login"' in html
+    assert (
+        f'href="{LOGIN}?next=/comune-di-mori/it/"' in html
+        or f'href="{LOGIN}?next=%2Fcomune-di-mori%2Fit%2F"' in html
+    )
+
+
+def test_logout_without_slo_support_is_local(client, mori, monkeypatch):
+    _login(client)
+    from sportello.identity import views
+
+    monkeypatch.setattr(views, "logout_request_build", lambda **kwargs: None)
+    response = client.post("/comune-di-mori/it/esci/")
+    assert response.status_code == 302 and response["Location"] == "/comune-di-mori/it/"
+    assert "_auth_user_id" not in client.session
+    assert client.get(AREA).status_code == 302
