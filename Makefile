@@ -33,6 +33,7 @@ xmlsec1:
 		else echo "xmlsec1 not found: install it (Debian/Ubuntu: apt-get install xmlsec1; macOS: brew install libxmlsec1) and retry."; exit 1; fi; }
 
 run: export SPORTELLO_ENV ?= demo
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP) xmlsec1
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput

@@ -110,6 +110,9 @@ class ProtocolCounter(models.Model):
             models.UniqueConstraint(fields=["municipality", "year"], name="protocol_counter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.municipality_id}/{self.year}: {self.last_number}"
+
 
 class ApplicationEvent(models.Model):
     """One transition: who, when, from, to, why."""

@@ -118,9 +118,9 @@ def upload_validator() -> FileValidator:
     return FileValidator(UPLOAD_TYPES, UPLOAD_MAX_MB)
 
 
-def attachments_field(label=_("Allegati")) -> MultipleFileField:
+def attachments_field() -> MultipleFileField:
     return MultipleFileField(
-        label=label,
+        label=_("Allegati"),
         help_text=UPLOAD_HELP,
         max_length=200,
         validators=[upload_validator()],

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from sportello.accounts.models import Membership
@@ -26,8 +27,8 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
 
 from ..application_forms import (
-    AssignForm,
     ApplicationFilterForm,
+    AssignForm,
     CancelForm,
     IntegrationForm,
     MessageForm,
@@ -47,7 +48,9 @@ FILTER_PARAMS = ("q", "servizio", "stato", "dal", "al", "assegnatario", "ordine"
 
 
 def _application(request, pk: int) -> Application:
-    application = selectors.application_get_for_staff(user=request.user, municipality=request.municipality, pk=pk)
+    application = selectors.application_get_for_staff(
+        user=request.user, municipality=request.municipality, pk=pk
+    )
     if application is None:
         raise Http404("No such application for this staff member")
     return application
@@ -61,7 +64,9 @@ def _staff_choices(municipality):
 
 
 def _filter_form(request) -> ApplicationFilterForm:
-    services_qs = selectors.application_services_for_staff(user=request.user, municipality=request.municipality)
+    services_qs = selectors.application_services_for_staff(
+        user=request.user, municipality=request.municipality
+    )
     data = {key: request.GET[key] for key in FILTER_PARAMS if key in request.GET}
     form = ApplicationFilterForm(data, services=services_qs, staff=_staff_choices(request.municipality))
     form.is_valid()
@@ -191,12 +196,12 @@ ACTION_FORMS = {
     "cancel": (CancelForm, "annulla"),
 }
 SUCCESS = {
-    "take_charge": _("Hai preso in carico la pratica."),
-    "assign": _("Pratica assegnata."),
-    "request_integration": _("Richiesta di integrazioni inviata al cittadino."),
-    "accept": _("Pratica accettata."),
-    "reject": _("Pratica rifiutata."),
-    "cancel": _("Pratica annullata."),
+    "take_charge": gettext_lazy("Hai preso in carico la pratica."),
+    "assign": gettext_lazy("Pratica assegnata."),
+    "request_integration": gettext_lazy("Richiesta di integrazioni inviata al cittadino."),
+    "accept": gettext_lazy("Pratica accettata."),
+    "reject": gettext_lazy("Pratica rifiutata."),
+    "cancel": gettext_lazy("Pratica annullata."),
 }
 
 
@@ -250,7 +255,7 @@ def application_action(request, pk: int):
             return _back_to_detail(request, application)
         _map_service_errors(form, error)
         return _invalid(request, application, action, form)
-    messages.success(request, SUCCESS[action])
+    messages.success(request, str(SUCCESS[action]))
     return _back_to_detail(request, application)
 
 
@@ -260,7 +265,9 @@ SERVICE_FIELDS = {"motivation": "motivation", "due": "due", "assignee": "assigne
 def _map_service_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
-            form.add_error(SERVICE_FIELDS.get(field) if SERVICE_FIELDS.get(field) in form.fields else None, errors)
+            form.add_error(
+                SERVICE_FIELDS.get(field) if SERVICE_FIELDS.get(field) in form.fields else None, errors
+            )
     else:
         add_form_errors(form, error)
 
@@ -328,14 +335,14 @@ def application_attachment(request, pk: int, attachment_pk: int):
 # --- Export ---
 
 EXPORT_HEADER = [
-    _("Numero"),
-    _("Servizio"),
-    _("Richiedente"),
-    _("Codice fiscale"),
-    _("Stato"),
-    _("Data di invio"),
-    _("Assegnata a"),
-    _("Data di chiusura"),
+    gettext_lazy("Numero"),
+    gettext_lazy("Servizio"),
+    gettext_lazy("Richiedente"),
+    gettext_lazy("Codice fiscale"),
+    gettext_lazy("Stato"),
+    gettext_lazy("Data di invio"),
+    gettext_lazy("Assegnata a"),
+    gettext_lazy("Data di chiusura"),
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -460,6 +467,8 @@ def application_export(request):
 
 # --- Statistics ---
 
+OVERDUE_SHOWN = 200
+
 
 @require_GET
 @operator_required
@@ -473,7 +482,8 @@ def statistics(request):
     totals = [sum(row["counts"].get(value, 0) for row in by_service) for value, _label in state_columns]
     per_month = selectors.applications_per_month(user=user, municipality=municipality)
     average = selectors.average_handling_days(user=user, municipality=municipality)
-    overdue = list(selectors.overdue_applications(user=user, municipality=municipality)[:200])
+    overdue_queryset = selectors.overdue_applications(user=user, municipality=municipality)
+    overdue = list(overdue_queryset[:OVERDUE_SHOWN])
     for application in overdue:
         application.due_date = _due_date(application)
     return render(
@@ -488,6 +498,8 @@ def statistics(request):
             "chart": _bar_chart(per_month),
             "average_days": average,
             "overdue": overdue,
+            "overdue_count": overdue_queryset.count(),
+            "overdue_shown": OVERDUE_SHOWN,
         },
     )
 

@@ -1,9 +1,12 @@
 from django.shortcuts import render
 
+from sportello.applications.selectors import open_application_count
+
 from ..decorators import operator_required
 
 
 @operator_required
 def dashboard(request):
     """The operators' entry ("cruscotto"); applications, statistics and calendars plug in here."""
-    return render(request, "backoffice/dashboard.html")
+    open_applications = open_application_count(user=request.user, municipality=request.municipality)
+    return render(request, "backoffice/dashboard.html", {"open_applications": open_applications})

@@ -1,0 +1,112 @@
+"""WCAG 2.1 AA checks with axe-core in Chromium on the main citizen and staff pages, in Italian and German."""
+
+import pytest
+
+from sportello.accounts.tests.factories import TEST_PASSWORD
+from sportello.catalog.constants import AccessLevel, Kind
+from sportello.catalog.services import service_form_save
+from sportello.catalog.tests.factories import ServiceFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FORM = {
+    "pages": [
+        {
+            "title": {"it": "Richiedente"},
+            "fields": [
+                {
+                    "key": "nome",
+                    "type": "text",
+                    "label": {"it": "Nome"},
+                    "required": True,
+                    "help": {"it": "Come nel documento"},
+                },
+                {"key": "nascita", "type": "date", "label": {"it": "Data di nascita"}},
+                {
+                    "key": "tipo",
+                    "type": "radio",
+                    "label": {"it": "Tipo"},
+                    "options": [{"value": "a", "label": {"it": "A"}}],
+                },
+                {"key": "indirizzo", "type": "address", "label": {"it": "Indirizzo"}},
+                {"key": "privacy", "type": "checkbox", "label": {"it": "Accetto"}, "required": True},
+                {
+                    "key": "doc",
+                    "type": "file",
+                    "label": {"it": "Documento"},
+                    "file": {"types": ["pdf"], "max_size_mb": 2},
+                },
+                {"key": "info", "type": "static", "content": {"it": "Leggi con attenzione."}},
+            ],
+        }
+    ]
+}
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("lang", ["it", "de"])
+def test_citizen_pages_have_no_wcag_violations(page, mori, lang):
+    ServiceFactory(municipality=mori, slug="cie", kind=Kind.APPOINTMENT, featured=True, topics=["Anagrafe"])
+    service = ServiceFactory(municipality=mori, slug="segnalazione", access_level=AccessLevel.ANONYMOUS)
+    service_form_save(service=service, definition=FORM)
+    found = {}
+    for path in [
+        "/",
+        f"/comune-di-mori/{lang}/",
+        f"/comune-di-mori/{lang}/servizi/",
+        f"/comune-di-mori/{lang}/servizi/cie/",
+        f"/comune-di-mori/{lang}/prenota-appuntamento/",
+        f"/comune-di-mori/{lang}/privacy/",
+        f"/comune-di-mori/{lang}/operatori/login",
+        f"/comune-di-mori/{lang}/servizi/segnalazione/accedi/",
+        f"/comune-di-mori/{lang}/pagina-che-non-esiste/",
+    ]:
+        page.goto(path)
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+        if path.endswith("/accedi/"):  # the same form showing its errors
+            page.get_by_role("button").last.click()
+            problems = violations(page)
+            if problems:
+                found[path + " (errors)"] = problems
+    assert found == {}
+
+
+def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin):
+    service = ServiceFactory(municipality=mori, slug="cie")
+    service_form_save(service=service, definition=FORM)
+    page.goto("/comune-di-mori/it/operatori/login")
+    page.get_by_label("Nome utente").fill("admin-mori")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    found = {}
+    base = "/comune-di-mori/it/operatori"
+    for path in [
+        f"{base}/",
+        f"{base}/personale/",
+        f"{base}/personale/nuovo/",
+        f"{base}/ente/",
+        f"{base}/password",
+        f"{base}/servizi/",
+        f"{base}/servizi/{service.pk}/",
+        f"{base}/servizi/{service.pk}/scheda/",
+        f"{base}/servizi/{service.pk}/modulo/",
+        f"{base}/servizi/{service.pk}/modulo/campo/",
+        f"{base}/servizi/{service.pk}/modulo/anteprima/",
+    ]:
+        page.goto(path)
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}
