@@ -78,7 +78,7 @@ def _fire(application: Application, name: str, *, user=None, actor: str, motivat
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("service", "municipality", "form_version", "applicant")
         .get(pk=application.pk)
     )

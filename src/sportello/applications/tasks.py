@@ -119,7 +119,7 @@ def application_receipt_send(*, application_id: int) -> None:
 
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("applicant", "municipality", "service", "form_version")
             .get(pk=application_id)
         )

@@ -39,13 +39,3 @@ def can_start(status: str) -> bool:
 
 def is_indexable(status: str) -> bool:
     return status in (Status.PUBLISHED, Status.SUSPENDED)
-
-
-ACCESS_RANK = {"anonymous": 0, "spid1": 1, "spid2": 2, "cie": 3}
-
-
-def access_satisfied(have: str | None, need: str) -> bool:
-    """A citizen authenticated at ``have`` may use a service that needs ``need`` (CIE satisfies SPID 2)."""
-    return ACCESS_RANK.get(have or "anonymous", 0) >= ACCESS_RANK[need] and not (
-        need == "cie" and have != "cie"
-    )

@@ -15,6 +15,8 @@ from sportello.applications.receipts import render_receipt_pdf
 from sportello.applications.states import Actor, State, available
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
+from sportello.identity import levels
+from sportello.identity.session import login_url
 
 from .forms import CitizenMessageForm
 
@@ -172,8 +174,7 @@ def application_receipt(request, pk: int):
 def application_list(request):
     user = _citizen(request)
     if user is None:
-        login = tenant_reverse("portal:home", request.municipality) + "login/"
-        return redirect(f"{login}?next={request.path}")
+        return redirect(login_url(request, next_url=request.path, level=levels.SPID1))
     queryset = (
         Application.objects.for_municipality(request.municipality)
         .for_citizen(user)

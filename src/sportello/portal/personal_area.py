@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from sportello.accounts.selectors import login_event_list, privacy_consent_given
 from sportello.accounts.services import citizen_contacts_update, privacy_consent_give
+from sportello.applications.selectors_citizen import application_recent_for_citizen
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
 from sportello.identity.idps import identity_provider_get
@@ -77,6 +78,9 @@ def personal_area(request):
             "auth": auth,
             "provider_name": provider.name if provider else auth["idp"],
             "logins": login_event_list(user=request.user, limit=5),
+            "applications": application_recent_for_citizen(
+                user=request.user, municipality=request.municipality, limit=5
+            ),
         },
     )
 

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -10,15 +8,17 @@ from django.views.decorators.http import require_safe
 from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
 from sportello.applications.services import application_start
-from sportello.catalog.constants import AccessLevel, Category, Status
+from sportello.catalog.constants import Category, Status
 from sportello.catalog.selectors import (
     service_booking_list,
     service_featured,
     service_get_public,
     service_public_list,
 )
-from sportello.catalog.visibility import access_satisfied, can_start, is_indexable, page_visible
+from sportello.catalog.visibility import can_start, is_indexable, page_visible
 from sportello.core.urlutils import tenant_reverse
+from sportello.identity.levels import level_satisfies
+from sportello.identity.session import citizen_level, login_url
 from sportello.municipalities.selectors import municipality_search
 
 from .applications import remember_anonymous
@@ -148,25 +148,14 @@ def service_conditions(request, service_slug: str):
     )
 
 
-def _citizen_level(request) -> str | None:
-    """The level this session authenticated a citizen at (set by the identity provider login)."""
-    if not request.user.is_authenticated:
-        return None
-    return (request.session.get("citizen_auth") or {}).get("level")
-
-
 @never_cache
 def service_start(request, service_slug: str):
     """Start a service: status and access level are checked, then the citizen's draft is created or resumed."""
     service, status = _visible_service(request, service_slug)
     if not can_start(status):
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
-    if service.access_level != AccessLevel.ANONYMOUS and not access_satisfied(
-        _citizen_level(request), service.access_level
-    ):
-        login_url = tenant_reverse("portal:home", request.municipality) + "login/"
-        query = urlencode({"next": request.get_full_path(), "livello": service.access_level})
-        return redirect(f"{login_url}?{query}")
+    if not level_satisfies(citizen_level(request), service.access_level):
+        return redirect(login_url(request, next_url=request.get_full_path(), level=service.access_level))
     if service.form_version is None:
         return render(
             request, "portal/service_unavailable.html", {"service": service, "no_form": True}, status=409

@@ -10,13 +10,32 @@ from sportello.backoffice.urls import urlpatterns as backoffice_patterns
 PUBLIC_VIEWS = {"login", "logout"}
 
 
-def backoffice_urls(municipality_slug: str, pk: int, service_pk: int | None = None):
-    """Every back-office route with its URL for ``municipality_slug`` and object ids (staff, service)."""
+def backoffice_urls(
+    municipality_slug: str,
+    pk: int,
+    service_pk: int | None = None,
+    application_pk: int | None = None,
+    attachment_pk: int | None = None,
+):
+    """Every back-office route with its URL for ``municipality_slug`` and object ids.
+
+    ``pk`` is a staff member's id; ``servizi/`` routes take ``service_pk``, ``pratiche/`` routes take
+    ``application_pk`` and ``attachment_pk`` when given.
+    """
     for pattern in backoffice_patterns:
         assert isinstance(pattern, URLPattern)
         route = str(pattern.pattern)
-        object_pk = service_pk if route.startswith("servizi/") and service_pk is not None else pk
-        route = route.replace("<int:pk>", str(object_pk)).replace("<slug:key>", "nome")
+        object_pk = pk
+        if route.startswith("servizi/") and service_pk is not None:
+            object_pk = service_pk
+        elif route.startswith("pratiche/") and application_pk is not None:
+            object_pk = application_pk
+        route = (
+            route.replace("<int:pk>", str(object_pk))
+            .replace("<int:attachment_pk>", str(attachment_pk if attachment_pk is not None else pk))
+            .replace("<slug:key>", "nome")
+        )
+        assert "<" not in route, f"placeholder not handled by the walk: {route}"
         yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
 
 
@@ -49,12 +68,36 @@ def mori_service(mori):
     return service
 
 
+@pytest.fixture
+def mori_application(mori, mori_service, mori_operator, settings, tmp_path):
+    """A submitted application of ``mori_service`` (its operator enabled) with one attachment."""
+    from django.core.files.base import ContentFile
+
+    from sportello.accounts.tests.factories import UserFactory
+    from sportello.applications.models import Attachment
+    from sportello.applications.tests.factories import submitted_application
+
+    settings.MEDIA_ROOT = tmp_path
+    mori_service.operators.add(mori_operator)
+    application = submitted_application(municipality=mori, applicant=UserFactory(), service=mori_service)
+    attachment = Attachment(
+        application=application, kind=Attachment.Kind.FORM, name="a.pdf", size=8, sha256="0" * 64
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    return application
+
+
+def walk(slug, staff, service, application):
+    return backoffice_urls(slug, staff.pk, service.pk, application.pk, application.attachments.get().pk)
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
-    client, mori, trento_admin, mori_staff_member, mori_service, method
+    client, mori, trento_admin, mori_staff_member, mori_service, mori_application, method
 ):
     client.force_login(trento_admin)
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:
             continue
         response = getattr(client, method)(url)
@@ -64,16 +107,36 @@ def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
     assert mori_staff_member.is_active and mori_staff_member.role == Role.OPERATOR
     mori_service.refresh_from_db()
     assert mori_service.form_version.number == 1 and mori_service.form_versions.count() == 1
+    assert mori_application.events.count() == 2 and mori_application.messages.count() == 0
 
 
-def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(client, mori_admin, trento_admin, trento):
+def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(
+    client, mori_admin, trento_admin, trento, settings, tmp_path
+):
     """Object ids of another municipality are 404 even under one's own municipality."""
+    from django.core.files.base import ContentFile
+
+    from sportello.accounts.tests.factories import UserFactory
+    from sportello.applications.models import Attachment
+    from sportello.applications.tests.factories import submitted_application
     from sportello.catalog.tests.factories import ServiceFactory
 
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(mori_admin)
     trento_membership = trento_admin.memberships.get()
     trento_service = ServiceFactory(municipality=trento)
-    for name, url in backoffice_urls("comune-di-mori", trento_membership.pk, trento_service.pk):
+    trento_application = submitted_application(
+        municipality=trento, applicant=UserFactory(), service=trento_service
+    )
+    attachment = Attachment(
+        application=trento_application, kind="form", name="a.pdf", size=8, sha256="0" * 64
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    attachment.save()
+    urls = backoffice_urls(
+        "comune-di-mori", trento_membership.pk, trento_service.pk, trento_application.pk, attachment.pk
+    )
+    for name, url in urls:
         if "<int:pk>" not in next(str(p.pattern) for p in backoffice_patterns if p.name == name):
             continue
         assert client.get(url).status_code in (404, 405), url
@@ -81,6 +144,8 @@ def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(client, mori_a
     trento_membership.refresh_from_db()
     assert trento_membership.is_active
     assert trento.services.count() == 1
+    trento_application.refresh_from_db()
+    assert trento_application.state == "registered" and trento_application.messages.count() == 0
 
 
 POST_ONLY = {
@@ -90,31 +155,51 @@ POST_ONLY = {
     "service_copy",
     "service_field_action",
     "service_page_action",
+    "application_action",
+    "application_message",
 }
 
 
-def test_operators_get_403_on_admin_pages(client, mori_operator, mori_staff_member, mori_service):
+def test_operators_get_403_on_admin_pages(
+    client, mori_operator, mori_staff_member, mori_service, mori_application
+):
     client.force_login(mori_operator)
-    allowed = {"dashboard", "password_change"}
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
+    # the operators' pages (an empty POST to an action or message is a bad request, and changes nothing)
+    allowed = {
+        "dashboard": 200,
+        "password_change": 200,
+        "application_list": 200,
+        "application_detail": 200,
+        "application_attachment": 200,
+        "application_export": 200,
+        "application_action": 400,
+        "application_message": 400,
+        "statistics": 200,
+    }
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:
             continue
         response = client.post(url) if name in POST_ONLY else client.get(url)
-        expected = 200 if name in allowed else 403
+        expected = allowed.get(name, 403)
         assert response.status_code == expected, (url, response.status_code)
+    assert mori_application.events.count() == 2 and mori_application.messages.count() == 0
 
 
-def test_citizens_get_403_everywhere(client, mori, citizen, mori_staff_member, mori_service):
+def test_citizens_get_403_everywhere(
+    client, mori, citizen, mori_staff_member, mori_service, mori_application
+):
     client.force_login(citizen)
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:
             continue
         method = client.post if name in POST_ONLY else client.get
         assert method(url).status_code == 403, url
 
 
-def test_anonymous_users_are_sent_to_this_municipalitys_login(client, mori, mori_staff_member, mori_service):
-    for name, url in backoffice_urls("comune-di-mori", mori_staff_member.pk, mori_service.pk):
+def test_anonymous_users_are_sent_to_this_municipalitys_login(
+    client, mori, mori_staff_member, mori_service, mori_application
+):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:
             continue
         method = client.post if name in POST_ONLY else client.get

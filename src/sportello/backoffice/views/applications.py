@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from sportello.accounts.models import Membership
 from sportello.applications import selectors, services, states
@@ -84,7 +84,6 @@ def _number(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-@require_GET
 @operator_required
 def application_list(request):
     form = _filter_form(request)
@@ -176,7 +175,6 @@ def _due_date(application: Application):
     return timezone.localtime(application.submitted_at).date() + datetime.timedelta(days=days)
 
 
-@require_GET
 @operator_required
 def application_detail(request, pk: int):
     application = _application(request, pk)
@@ -313,7 +311,6 @@ def application_message(request, pk: int):
     )
 
 
-@require_GET
 @operator_required
 def application_attachment(request, pk: int, attachment_pk: int):
     application = _application(request, pk)
@@ -445,7 +442,6 @@ def _xlsx_response(queryset, filename):
     return response
 
 
-@require_GET
 @operator_required
 def application_export(request):
     export_format = request.GET.get("formato", "csv")
@@ -470,7 +466,6 @@ def application_export(request):
 OVERDUE_SHOWN = 200
 
 
-@require_GET
 @operator_required
 def statistics(request):
     user, municipality = request.user, request.municipality

@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from sportello.catalog.constants import Status
 from sportello.catalog.visibility import (
-    access_satisfied,
     can_start,
     effective_status,
     is_indexable,
@@ -53,21 +52,3 @@ def test_visibility_rules(status, listed, public, admin, startable, indexable):
     assert page_visible(status, is_admin=True) is admin
     assert can_start(status) is startable
     assert is_indexable(status) is indexable
-
-
-@pytest.mark.parametrize(
-    "have, need, ok",
-    [
-        (None, "anonymous", True),
-        (None, "spid1", False),
-        ("spid1", "spid1", True),
-        ("spid1", "spid2", False),
-        ("spid2", "spid1", True),
-        ("spid2", "spid2", True),
-        ("cie", "spid2", True),
-        ("spid2", "cie", False),
-        ("cie", "cie", True),
-    ],
-)
-def test_access_levels(have, need, ok):
-    assert access_satisfied(have, need) is ok
