@@ -101,3 +101,12 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def sp_at_live_server(settings, live_server):
+    """The SAML SP's URLs (entityID, ACS, demo IdP endpoints) follow the live server's random port."""
+    base = live_server.url.rstrip("/")
+    settings.SPID_SP_BASE_URL = base
+    settings.SPID_SP_ENTITY_ID = f"{base}/spid/metadata/"
+    return base

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.accounts.models import User
 from sportello.catalog.constants import Category, Status
 from sportello.catalog.models import Service
+from sportello.catalog.services import CARD_FIELDS, CARD_TEXTS, GENERAL_FIELDS
 
 CONDITIONS_MAX_BYTES = 10 * 1024 * 1024
 
@@ -55,23 +56,7 @@ class ServiceGeneralForm(forms.ModelForm):
 
     class Meta:
         model = Service
-        fields = [
-            "name",
-            "slug",
-            "category",
-            "topics",
-            "short_description",
-            "kind",
-            "access_level",
-            "status",
-            "publish_from",
-            "publish_until",
-            "featured",
-            "max_response_days",
-            "allow_withdrawal",
-            "allow_integration_requests",
-            "io_service_id",
-        ]
+        fields = list(GENERAL_FIELDS)
         widgets = {"short_description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "name": _(
@@ -105,35 +90,10 @@ class ServiceGeneralForm(forms.ModelForm):
 class ServiceCardForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = [
-            "addressed_to",
-            "description",
-            "how_to",
-            "needed",
-            "achieved",
-            "timing",
-            "cost",
-            "more_info",
-            "conditions_file",
-            "office_name",
-            "office_address",
-            "office_phone",
-            "office_email",
-            "office_hours",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 5})
-            for name in [
-                "addressed_to",
-                "description",
-                "how_to",
-                "needed",
-                "achieved",
-                "timing",
-                "cost",
-                "more_info",
-            ]
-        } | {"office_hours": forms.Textarea(attrs={"rows": 3})}
+        fields = list(CARD_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in CARD_TEXTS} | {
+            "office_hours": forms.Textarea(attrs={"rows": 3})
+        }
         help_texts = {
             "description": _(
                 "Testo in Markdown: **grassetto**, elenchi con «-», collegamenti [testo](https://...)."

@@ -14,7 +14,8 @@ from sportello.municipalities.models import Municipality
 from .constants import Status
 from .models import FormVersion, Service, ServiceDeadline
 
-GENERAL_FIELDS = {
+# The fields of each back-office step, in display order (the forms use these same tuples).
+GENERAL_FIELDS = (
     "name",
     "slug",
     "category",
@@ -30,23 +31,17 @@ GENERAL_FIELDS = {
     "allow_withdrawal",
     "allow_integration_requests",
     "io_service_id",
-}
-CARD_FIELDS = {
-    "addressed_to",
-    "description",
-    "how_to",
-    "needed",
-    "achieved",
-    "timing",
-    "cost",
-    "more_info",
+)
+CARD_TEXTS = ("addressed_to", "description", "how_to", "needed", "achieved", "timing", "cost", "more_info")
+CARD_FIELDS = (
+    *CARD_TEXTS,
     "conditions_file",
     "office_name",
     "office_address",
     "office_phone",
     "office_email",
     "office_hours",
-}
+)
 
 
 class NameChangeNeedsConfirmation(ValidationError):
@@ -75,7 +70,7 @@ def _set_operators(service: Service, operators) -> None:
 
 @transaction.atomic
 def service_create(*, municipality: Municipality, actor=None, operators=(), **fields) -> Service:
-    unknown = set(fields) - GENERAL_FIELDS - CARD_FIELDS
+    unknown = set(fields) - set(GENERAL_FIELDS) - set(CARD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown service fields: {sorted(unknown)}")
     fields.setdefault("slug", slugify(fields.get("name", ""))[:100])
@@ -89,7 +84,7 @@ def service_update_general(
     *, service: Service, actor=None, operators=None, confirm_name_change: bool = False, **fields
 ) -> Service:
     """Save the "Dati generali" step. Renaming a service bound to App IO needs ``confirm_name_change``."""
-    unknown = set(fields) - GENERAL_FIELDS
+    unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown general fields: {sorted(unknown)}")
     current = Service.objects.select_for_update().get(pk=service.pk)
@@ -117,7 +112,7 @@ def service_update_general(
 @transaction.atomic
 def service_update_card(*, service: Service, deadlines=None, actor=None, **fields) -> Service:
     """Save the "Scheda" step; ``deadlines`` is the full list of ``(date, label)`` when given."""
-    unknown = set(fields) - CARD_FIELDS
+    unknown = set(fields) - set(CARD_FIELDS)
     if unknown:
         raise TypeError(f"Unknown card fields: {sorted(unknown)}")
     for name, value in fields.items():

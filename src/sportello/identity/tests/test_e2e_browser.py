@@ -9,15 +9,6 @@ from sportello.accounts.models import LoginEvent
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
 
-@pytest.fixture
-def sp_at_live_server(settings, live_server):
-    """The SP's URLs (entityID, ACS, demo IdP endpoints) follow the live server's random port."""
-    base = live_server.url.rstrip("/")
-    settings.SPID_SP_BASE_URL = base
-    settings.SPID_SP_ENTITY_ID = f"{base}/spid/metadata/"
-    return base
-
-
 def test_accedi_demo_idp_and_back_logged_in(page, mori, sp_at_live_server):
     from playwright.sync_api import expect
 

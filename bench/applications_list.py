@@ -1,0 +1,334 @@
+"""Benchmark of the operators' applications pages on a million applications (PostgreSQL only).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sportello make bench
+
+Uses a dedicated database on the same server (``sportello_bench``, or ``BENCH_DATABASE``): created if
+absent, migrated, seeded once with 1,000,000 applications of one municipality (~20 services, 5 operators,
+20,000 citizens, three years of submissions, a realistic state mix) by ``INSERT ... SELECT
+generate_series`` and reused afterwards. Then it requests the real views with Django's test client, logged
+in as the municipality's administrator: after a warm-up, ``BENCH_REQUESTS`` (default 60) timed requests per
+case, reported as p50 / p95 / max in milliseconds. Target: p95 <= 150 ms for the first four cases.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
+CITIZENS = 20_000
+SERVICES = 20
+OPERATORS = 5
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
+WARMUP = 5
+TARGET_MS = 150
+SLUG = "comune-di-bench"
+SURNAMES = [
+    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
+    "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti",
+    "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone",
+    "Longo", "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo",
+    "Marchetti", "Parisi", "Villa", "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso",
+    "Valentini", "Messina", "Sala", "De Angelis", "Gatti", "Pellegrini", "Palumbo", "Sanna", "Farina", "Rizzi",
+    "Monti", "Cattaneo", "Morelli", "Amato", "Silvestri", "Mazza", "Testa", "Grassi", "Pellegrino", "Carbone",
+    "Giuliani", "Benedetti", "Barone", "Rossetti", "Caputo", "Montanari", "Guerra", "Palmieri", "Bernardi",
+    "Martino", "Fiore", "De Rosa", "Ferretti", "Bellini", "Basile", "Riva", "Donati", "Piras", "Vitali",
+    "Battaglia", "Sartori", "Neri", "Costantini", "Milani", "Pagano", "Ruggiero", "Sorrentino", "D'Amico",
+    "Orlando", "Damico", "Negri",
+]
+NAMES = [
+    "Giuseppe", "Maria", "Giovanni", "Anna", "Antonio", "Giuseppina", "Mario", "Rosa", "Luigi", "Angela",
+    "Francesco", "Giovanna", "Angelo", "Teresa", "Vincenzo", "Lucia", "Pietro", "Carmela", "Salvatore",
+    "Caterina", "Carlo", "Francesca", "Franco", "Anna Maria", "Domenico", "Antonietta", "Bruno", "Carla",
+    "Paolo", "Elena", "Michele", "Concetta", "Giorgio", "Rita", "Aldo", "Margherita", "Sergio", "Franca",
+    "Luciano", "Paola", "Marco", "Luca", "Giulia", "Sofia", "Alessandro", "Chiara", "Matteo", "Sara",
+    "Lorenzo", "Martina",
+]
+DEFINITION = {
+    "pages": [
+        {
+            "fields": [
+                {"key": "nome", "type": "text", "label": {"it": "Nome"}, "required": True},
+                {"key": "note", "type": "textarea", "label": {"it": "Note"}},
+            ]
+        }
+    ]
+}
+
+
+def bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("make bench needs DATABASE_URL pointing to PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/sportello")
+    parts = urlsplit(url)
+    name = os.environ.get("BENCH_DATABASE", "sportello_bench")
+    return urlunsplit(parts._replace(path="/" + name)), url, name
+
+
+def ensure_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    parts = urlsplit(admin_url)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            print(f"Creating database {name}...")
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SPORTELLO_ENV", "test")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sportello.settings")
+    import django
+
+    django.setup()
+
+
+def seed() -> None:
+    from django.db import connection, transaction
+
+    from sportello.accounts.models import Membership, Role, User
+    from sportello.applications.models import Application
+    from sportello.catalog.models import Service
+    from sportello.catalog.services import service_form_save
+    from sportello.municipalities.models import Municipality
+    from sportello.municipalities.validators import numeric_fiscal_code_is_valid
+
+    municipality = Municipality.objects.filter(slug=SLUG).first()
+    if municipality and Application.objects.filter(municipality=municipality).exists():
+        print(f"Reusing the seeded database ({SLUG}).")
+        return
+    started = time.perf_counter()
+    print(f"Seeding {APPLICATIONS:,} applications (once)...")
+    with transaction.atomic():
+        if municipality is None:
+            code = next(f"00099{n:05d}{d}" for n in range(1000) for d in range(10) if numeric_fiscal_code_is_valid(f"00099{n:05d}{d}"))
+            municipality = Municipality.objects.create(
+                name="Comune di Bench", slug=SLUG, fiscal_code=code, ipa_code="c_bench", email="info@bench.example.org"
+            )
+        admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"first_name": "Ada", "last_name": "Admin"})
+        Membership.objects.get_or_create(user=admin, municipality=municipality, defaults={"role": Role.ADMIN})
+        operators = []
+        for index in range(OPERATORS):
+            user, _ = User.objects.get_or_create(
+                username=f"bench-operatore-{index}", defaults={"first_name": "Operatore", "last_name": f"Numero {index}"}
+            )
+            Membership.objects.get_or_create(user=user, municipality=municipality, defaults={"role": Role.OPERATOR})
+            operators.append(user)
+        services = []
+        for index in range(SERVICES):
+            service, _ = Service.objects.get_or_create(
+                municipality=municipality,
+                slug=f"servizio-{index:02d}",
+                defaults={
+                    "name": f"Servizio {index:02d}",
+                    "category": "anagrafe-e-stato-civile",
+                    "short_description": "Servizio del benchmark.",
+                    "status": "published",
+                    "max_response_days": 30 + index,
+                },
+            )
+            if service.form_version is None:
+                service_form_save(service=service, definition=DEFINITION)
+                service.refresh_from_db()
+            # operator k handles the services k, k+5, k+10, k+15 and the next one (shared)
+            service.operators.set([operators[index % OPERATORS], operators[(index + 1) % OPERATORS]])
+            services.append(service)
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+                    is_active, date_joined, fiscal_code, phone, birth_place, language, must_change_password)
+                SELECT '!', false, 'bench-cittadino-' || i, (%(names)s)[1 + i %% cardinality(%(names)s)],
+                    (%(surnames)s)[1 + (i * 7) %% cardinality(%(surnames)s)], 'cittadino' || i || '@example.org',
+                    false, true, now(),
+                    translate(upper(substr(md5(i::text), 1, 6)), '0123456789', 'LMNPQRSTUV')
+                        || lpad(((i / 1000) %% 100)::text, 2, '0') || 'A' || '01' || 'H'
+                        || lpad((i %% 1000)::text, 3, '0') || 'X',
+                    '', '', 'it', false
+                FROM generate_series(1, %(citizens)s) AS i
+                ON CONFLICT DO NOTHING
+                """,
+                {"names": NAMES, "surnames": SURNAMES, "citizens": CITIZENS},
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bench_citizen ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY id) AS n, id,"
+                " last_name || ' ' || first_name AS name, fiscal_code, first_name FROM accounts_user"
+                " WHERE username LIKE 'bench-cittadino-%%'"
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bench_service ON COMMIT DROP AS SELECT (row_number() OVER (ORDER BY s.slug)) - 1"
+                " AS n, s.id, s.form_version_id FROM catalog_service s WHERE s.municipality_id = %s",
+                [municipality.pk],
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bench_operator ON COMMIT DROP AS SELECT (row_number() OVER (ORDER BY username)) - 1"
+                " AS n, id FROM accounts_user WHERE username LIKE 'bench-operatore-%%'"
+            )
+            cursor.execute("SELECT count(*) FROM bench_citizen")
+            citizens = cursor.fetchone()[0]
+            # One row per application: a date over three years, a service (skewed: a few services get most
+            # of the requests), a state depending on the age (old ones are closed), an assignee.
+            cursor.execute(
+                """
+                INSERT INTO applications_application (municipality_id, service_id, form_version_id, applicant_id,
+                    applicant_name, applicant_fiscal_code, state, data, pages_done, assigned_to_id, submitted_at,
+                    protocol_year, protocol_number, protocolled_at, taken_at, closed_at, integration_due,
+                    outcome_motivation, receipt_sha256, created_at, updated_at)
+                SELECT %(municipality)s, s.id, s.form_version_id, c.id, c.name, c.fiscal_code, g.state,
+                    jsonb_build_object('nome', c.first_name, 'note', 'Domanda numero ' || g.i),
+                    '[0]'::jsonb,
+                    CASE WHEN g.state IN ('draft', 'registered') THEN NULL ELSE o.id END,
+                    g.submitted_at,
+                    CASE WHEN g.submitted_at IS NULL THEN NULL
+                        ELSE extract(year FROM g.submitted_at AT TIME ZONE 'Europe/Rome')::int END,
+                    CASE WHEN g.submitted_at IS NULL THEN NULL ELSE row_number() OVER (
+                        PARTITION BY g.submitted_at IS NULL, extract(year FROM g.submitted_at AT TIME ZONE 'Europe/Rome')
+                        ORDER BY g.submitted_at, g.i) END,
+                    g.submitted_at,
+                    CASE WHEN g.state IN ('draft', 'registered') THEN NULL ELSE g.submitted_at + interval '1 day' END,
+                    CASE WHEN g.state IN ('accepted', 'rejected', 'withdrawn', 'cancelled')
+                        THEN g.submitted_at + (1 + g.r2 * 40) * interval '1 day' END,
+                    NULL,
+                    CASE WHEN g.state IN ('accepted', 'rejected') THEN 'Esito della verifica.' ELSE '' END,
+                    '',
+                    coalesce(g.submitted_at, now() - g.age) - interval '10 minutes',
+                    coalesce(g.submitted_at, now() - g.age)
+                FROM (
+                    SELECT x.i, x.r2, x.age, x.service_n,
+                        CASE WHEN x.draft THEN NULL ELSE now() - x.age END AS submitted_at,
+                        CASE
+                            WHEN x.draft THEN 'draft'
+                            WHEN x.age > interval '60 days' THEN CASE
+                                WHEN x.r < 0.01 THEN 'in_progress'
+                                WHEN x.r < 0.81 THEN 'accepted'
+                                WHEN x.r < 0.91 THEN 'rejected'
+                                WHEN x.r < 0.97 THEN 'withdrawn'
+                                ELSE 'cancelled' END
+                            ELSE CASE
+                                WHEN x.r < 0.30 THEN 'registered'
+                                WHEN x.r < 0.70 THEN 'in_progress'
+                                WHEN x.r < 0.80 THEN 'integration_requested'
+                                WHEN x.r < 0.85 THEN 'integration_received'
+                                WHEN x.r < 0.95 THEN 'accepted'
+                                ELSE 'rejected' END
+                        END AS state
+                    FROM (
+                        SELECT i, random() AS r, random() AS r2, random() < 0.01 AS draft,
+                            floor(%(services)s * power(random(), 1.6))::int AS service_n,
+                            random() * interval '1095 days' AS age
+                        FROM generate_series(1, %(applications)s) AS i
+                    ) x
+                ) g
+                JOIN bench_service s ON s.n = g.service_n
+                JOIN bench_citizen c ON c.n = 1 + (g.i * 7919) %% %(citizens)s
+                JOIN bench_operator o ON o.n = g.service_n %% %(operators)s
+                ORDER BY g.submitted_at NULLS FIRST, g.i
+                """,
+                {
+                    "municipality": municipality.pk,
+                    "services": SERVICES,
+                    "applications": APPLICATIONS,
+                    "citizens": citizens,
+                    "operators": OPERATORS,
+                },
+            )
+            cursor.execute(
+                "INSERT INTO applications_protocolcounter (municipality_id, year, last_number)"
+                " SELECT municipality_id, protocol_year, max(protocol_number) FROM applications_application"
+                " WHERE municipality_id = %s AND protocol_year IS NOT NULL GROUP BY 1, 2 ON CONFLICT DO NOTHING",
+                [municipality.pk],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE applications_application")
+        cursor.execute("VACUUM ANALYZE accounts_user")
+    print(f"Seeded in {time.perf_counter() - started:.0f} s.")
+
+
+def measure(client, url: str) -> list[float]:
+    for _ in range(WARMUP):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return timings
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    url, admin_url, name = bench_database_url()
+    ensure_database(admin_url, name)
+    setup_django(url)
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from sportello.accounts.models import User
+    from sportello.applications.models import Application
+    from sportello.catalog.models import Service
+
+    call_command("migrate", verbosity=0)
+    seed()
+    setup_test_environment()  # the test client on a real database; no test database is created
+    admin = User.objects.get(username="bench-admin")
+    operator = User.objects.get(username="bench-operatore-0")
+    service = Service.objects.get(municipality__slug=SLUG, slug="servizio-03")
+    sample = (
+        Application.objects.filter(municipality__slug=SLUG, state="in_progress")
+        .order_by("-submitted_at", "-id")
+        .values_list("pk", "applicant_fiscal_code", "applicant_name")[500]
+    )
+    base = f"/{SLUG}/it/operatori"
+    cases = [
+        ("list, first page", f"{base}/pratiche/", True),
+        ("list, service + state", f"{base}/pratiche/?servizio={service.pk}&stato=accepted", True),
+        ("list, page 2000", f"{base}/pratiche/?page=2000", True),
+        ("detail", f"{base}/pratiche/{sample[0]}/", True),
+        ("list, name prefix 'ROSSI M'", f"{base}/pratiche/?q=rossi+m", False),
+        ("list, fiscal code", f"{base}/pratiche/?q={sample[1]}", False),
+        ("list, sorted by name", f"{base}/pratiche/?ordine=applicant_name", False),
+        ("list, operator, first page", f"{base}/pratiche/", False),
+        ("dashboard", f"{base}/", False),
+    ]
+    client = Client()
+    client.force_login(admin)
+    operator_client = Client()
+    operator_client.force_login(operator)
+    total = Application.objects.filter(municipality__slug=SLUG).count()
+    print(f"\n{total:,} applications; {REQUESTS} timed requests per case after {WARMUP} warm-up requests.\n")
+    header = f"{'case':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target"
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for label, path, targeted in cases:
+        who = operator_client if "operator" in label else client
+        timings = measure(who, path)
+        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+        verdict = ("ok" if p95 <= TARGET_MS else "SLOW") if targeted else "-"
+        failed |= targeted and p95 > TARGET_MS
+        print(f"{label:34} {p50:8.1f} {p95:8.1f} {max(timings):8.1f}  {verdict}")
+    print(f"\nTarget: p95 <= {TARGET_MS} ms for the first four cases.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
