@@ -59,6 +59,14 @@ test: $(STAMP) system-deps xmlsec1
 spid-test: $(STAMP) xmlsec1
 	PYTHON=$(PYTHON) scripts/spid-sp-test
 
+# The operators' applications pages on 1,000,000 applications (PostgreSQL: DATABASE_URL=postgres://...).
+# Seeds a dedicated sportello_bench database once, then prints p50/p95/max per page.
+bench: export SPORTELLO_ENV = test
+bench: $(STAMP)
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
+	$(BIN)/python bench/applications_list.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -29,25 +29,158 @@ WARMUP = 5
 TARGET_MS = 150
 SLUG = "comune-di-bench"
 SURNAMES = [
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
-    "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti",
-    "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone",
-    "Longo", "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo",
-    "Marchetti", "Parisi", "Villa", "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso",
-    "Valentini", "Messina", "Sala", "De Angelis", "Gatti", "Pellegrini", "Palumbo", "Sanna", "Farina", "Rizzi",
-    "Monti", "Cattaneo", "Morelli", "Amato", "Silvestri", "Mazza", "Testa", "Grassi", "Pellegrino", "Carbone",
-    "Giuliani", "Benedetti", "Barone", "Rossetti", "Caputo", "Montanari", "Guerra", "Palmieri", "Bernardi",
-    "Martino", "Fiore", "De Rosa", "Ferretti", "Bellini", "Basile", "Riva", "Donati", "Piras", "Vitali",
-    "Battaglia", "Sartori", "Neri", "Costantini", "Milani", "Pagano", "Ruggiero", "Sorrentino", "D'Amico",
-    "Orlando", "Damico", "Negri",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+    "Lombardo",
+    "Serra",
+    "Coppola",
+    "De Santis",
+    "D'Angelo",
+    "Marchetti",
+    "Parisi",
+    "Villa",
+    "Conte",
+    "Ferraro",
+    "Ferri",
+    "Fabbri",
+    "Bianco",
+    "Marini",
+    "Grasso",
+    "Valentini",
+    "Messina",
+    "Sala",
+    "De Angelis",
+    "Gatti",
+    "Pellegrini",
+    "Palumbo",
+    "Sanna",
+    "Farina",
+    "Rizzi",
+    "Monti",
+    "Cattaneo",
+    "Morelli",
+    "Amato",
+    "Silvestri",
+    "Mazza",
+    "Testa",
+    "Grassi",
+    "Pellegrino",
+    "Carbone",
+    "Giuliani",
+    "Benedetti",
+    "Barone",
+    "Rossetti",
+    "Caputo",
+    "Montanari",
+    "Guerra",
+    "Palmieri",
+    "Bernardi",
+    "Martino",
+    "Fiore",
+    "De Rosa",
+    "Ferretti",
+    "Bellini",
+    "Basile",
+    "Riva",
+    "Donati",
+    "Piras",
+    "Vitali",
+    "Battaglia",
+    "Sartori",
+    "Neri",
+    "Costantini",
+    "Milani",
+    "Pagano",
+    "Ruggiero",
+    "Sorrentino",
+    "D'Amico",
+    "Orlando",
+    "Damico",
+    "Negri",
 ]
 NAMES = [
-    "Giuseppe", "Maria", "Giovanni", "Anna", "Antonio", "Giuseppina", "Mario", "Rosa", "Luigi", "Angela",
-    "Francesco", "Giovanna", "Angelo", "Teresa", "Vincenzo", "Lucia", "Pietro", "Carmela", "Salvatore",
-    "Caterina", "Carlo", "Francesca", "Franco", "Anna Maria", "Domenico", "Antonietta", "Bruno", "Carla",
-    "Paolo", "Elena", "Michele", "Concetta", "Giorgio", "Rita", "Aldo", "Margherita", "Sergio", "Franca",
-    "Luciano", "Paola", "Marco", "Luca", "Giulia", "Sofia", "Alessandro", "Chiara", "Matteo", "Sara",
-    "Lorenzo", "Martina",
+    "Giuseppe",
+    "Maria",
+    "Giovanni",
+    "Anna",
+    "Antonio",
+    "Giuseppina",
+    "Mario",
+    "Rosa",
+    "Luigi",
+    "Angela",
+    "Francesco",
+    "Giovanna",
+    "Angelo",
+    "Teresa",
+    "Vincenzo",
+    "Lucia",
+    "Pietro",
+    "Carmela",
+    "Salvatore",
+    "Caterina",
+    "Carlo",
+    "Francesca",
+    "Franco",
+    "Anna Maria",
+    "Domenico",
+    "Antonietta",
+    "Bruno",
+    "Carla",
+    "Paolo",
+    "Elena",
+    "Michele",
+    "Concetta",
+    "Giorgio",
+    "Rita",
+    "Aldo",
+    "Margherita",
+    "Sergio",
+    "Franca",
+    "Luciano",
+    "Paola",
+    "Marco",
+    "Luca",
+    "Giulia",
+    "Sofia",
+    "Alessandro",
+    "Chiara",
+    "Matteo",
+    "Sara",
+    "Lorenzo",
+    "Martina",
 ]
 DEFINITION = {
     "pages": [
@@ -64,7 +197,9 @@ DEFINITION = {
 def bench_database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("make bench needs DATABASE_URL pointing to PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/sportello")
+        sys.exit(
+            "make bench needs DATABASE_URL pointing to PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/sportello"
+        )
     parts = urlsplit(url)
     name = os.environ.get("BENCH_DATABASE", "sportello_bench")
     return urlunsplit(parts._replace(path="/" + name)), url, name
@@ -87,9 +222,12 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("SPORTELLO_ENV", "test")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sportello.settings")
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)
 
 
 def seed() -> None:
@@ -97,6 +235,7 @@ def seed() -> None:
 
     from sportello.accounts.models import Membership, Role, User
     from sportello.applications.models import Application
+    from sportello.catalog.constants import Category
     from sportello.catalog.models import Service
     from sportello.catalog.services import service_form_save
     from sportello.municipalities.models import Municipality
@@ -110,18 +249,32 @@ def seed() -> None:
     print(f"Seeding {APPLICATIONS:,} applications (once)...")
     with transaction.atomic():
         if municipality is None:
-            code = next(f"00099{n:05d}{d}" for n in range(1000) for d in range(10) if numeric_fiscal_code_is_valid(f"00099{n:05d}{d}"))
-            municipality = Municipality.objects.create(
-                name="Comune di Bench", slug=SLUG, fiscal_code=code, ipa_code="c_bench", email="info@bench.example.org"
+            code = next(
+                f"00099{n:05d}{d}"
+                for n in range(1000)
+                for d in range(10)
+                if numeric_fiscal_code_is_valid(f"00099{n:05d}{d}")
             )
-        admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"first_name": "Ada", "last_name": "Admin"})
+            municipality = Municipality.objects.create(
+                name="Comune di Bench",
+                slug=SLUG,
+                fiscal_code=code,
+                ipa_code="c_bench",
+                email="info@bench.example.org",
+            )
+        admin, _ = User.objects.get_or_create(
+            username="bench-admin", defaults={"first_name": "Ada", "last_name": "Admin"}
+        )
         Membership.objects.get_or_create(user=admin, municipality=municipality, defaults={"role": Role.ADMIN})
         operators = []
         for index in range(OPERATORS):
             user, _ = User.objects.get_or_create(
-                username=f"bench-operatore-{index}", defaults={"first_name": "Operatore", "last_name": f"Numero {index}"}
+                username=f"bench-operatore-{index}",
+                defaults={"first_name": "Operatore", "last_name": f"Numero {index}"},
             )
-            Membership.objects.get_or_create(user=user, municipality=municipality, defaults={"role": Role.OPERATOR})
+            Membership.objects.get_or_create(
+                user=user, municipality=municipality, defaults={"role": Role.OPERATOR}
+            )
             operators.append(user)
         services = []
         for index in range(SERVICES):
@@ -130,7 +283,7 @@ def seed() -> None:
                 slug=f"servizio-{index:02d}",
                 defaults={
                     "name": f"Servizio {index:02d}",
-                    "category": "anagrafe-e-stato-civile",
+                    "category": Category.REGISTRY,
                     "short_description": "Servizio del benchmark.",
                     "status": "published",
                     "max_response_days": 30 + index,
@@ -148,8 +301,8 @@ def seed() -> None:
                 """
                 INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
                     is_active, date_joined, fiscal_code, phone, birth_place, language, must_change_password)
-                SELECT '!', false, 'bench-cittadino-' || i, (%(names)s)[1 + i %% cardinality(%(names)s)],
-                    (%(surnames)s)[1 + (i * 7) %% cardinality(%(surnames)s)], 'cittadino' || i || '@example.org',
+                SELECT '!', false, 'bench-cittadino-' || i, (%(names)s::text[])[1 + i %% cardinality(%(names)s::text[])],
+                    (%(surnames)s::text[])[1 + (i * 7) %% cardinality(%(surnames)s::text[])], 'cittadino' || i || '@example.org',
                     false, true, now(),
                     translate(upper(substr(md5(i::text), 1, 6)), '0123456789', 'LMNPQRSTUV')
                         || lpad(((i / 1000) %% 100)::text, 2, '0') || 'A' || '01' || 'H'
@@ -230,7 +383,7 @@ def seed() -> None:
                     ) x
                 ) g
                 JOIN bench_service s ON s.n = g.service_n
-                JOIN bench_citizen c ON c.n = 1 + (g.i * 7919) %% %(citizens)s
+                JOIN bench_citizen c ON c.n = 1 + (g.i::bigint * 7919) %% %(citizens)s
                 JOIN bench_operator o ON o.n = g.service_n %% %(operators)s
                 ORDER BY g.submitted_at NULLS FIRST, g.i
                 """,

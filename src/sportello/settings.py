@@ -5,6 +5,7 @@ Production refuses to start with DEBUG on, the default secret key, or a sandbox 
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# pysaml2 still imports a cipher mode that cryptography has moved; nothing Sportello can act on.
+warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 BASE_DIR = Path(__file__).resolve().parent  # src/sportello
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -285,5 +289,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}},
 }

@@ -111,7 +111,9 @@ def application_list_for_staff(
 ) -> QuerySet[Application]:
     """The applications ``user`` may see in ``municipality``, filtered and sorted."""
     filters = ApplicationFilters.coerce(filters)
-    applications = Application.objects.for_operator(user, municipality)
+    # Submitted applications always have a date; saying so lets the date-ordered index skip the drafts,
+    # which sort first in it (NULLs first in descending order).
+    applications = Application.objects.for_operator(user, municipality).filter(submitted_at__isnull=False)
     if filters.service:
         applications = applications.filter(service_id=filters.service)
     if filters.state:

@@ -32,3 +32,22 @@ def bi_widget(field):
     if field.field.required and widget_type not in ("checkboxselectmultiple", "radio"):
         attrs["required"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def multiwidget_parts(field):
+    """The inputs of a multi-part field (e.g. an address) with their own visible labels.
+
+    Each input keeps the label its widget declares as ``aria-label``; the label becomes visible here.
+    """
+    css = "form-control is-invalid" if field.errors else "form-control"
+    parts = []
+    for sub in field.subwidgets:
+        attrs = dict(sub.data["attrs"])
+        label = attrs.pop("aria-label", "")
+        attrs["class"] = css
+        if field.field.required:
+            attrs["required"] = True
+        sub.data["attrs"] = attrs
+        parts.append({"id": attrs.get("id", ""), "label": label, "html": sub.tag()})
+    return parts
