@@ -84,6 +84,9 @@ def test_full_handling_journey(application, applicant, mori_operator, run_tasks)
     ]
     assert [m.body for m in application.messages.all()] == ["Manca l'ISEE.", "Ecco l'ISEE."]
     run_tasks()
+    from django_tasks_db.models import DBTaskResult
+
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     subjects = [m.subject for m in mail.outbox]
     assert any("Ricevuta della domanda" in subject for subject in subjects)
     receipt_mail = next(m for m in mail.outbox if "Ricevuta" in m.subject)

@@ -544,6 +544,14 @@ def test_xlsx_export(admin_client, mori, application, nido):
     assert admin_client.get(f"{BASE}/esporta/", {"formato": "pdf"}).status_code == 400
 
 
+def test_xlsx_export_is_capped(admin_client, application, monkeypatch):
+    from sportello.backoffice.views import applications as views
+
+    monkeypatch.setattr(views, "XLSX_MAX_ROWS", 0)
+    response = admin_client.get(f"{BASE}/esporta/", {"formato": "xlsx"})
+    assert response.status_code == 400 and "scarica il CSV" in response.content.decode()
+
+
 # --- Statistics and dashboard ---
 
 

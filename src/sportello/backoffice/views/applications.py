@@ -342,6 +342,7 @@ EXPORT_HEADER = [
     gettext_lazy("Data di chiusura"),
 ]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 100_000
 
 
 def neutralise(value):
@@ -458,6 +459,12 @@ def application_export(request):
     filename = f"pratiche-{request.municipality.slug}-{timezone.localdate():%Y%m%d}"
     if export_format == "csv":
         return _csv_response(queryset, filename)
+    # An XLSX file is built in memory: beyond this size the CSV (streamed) is the way.
+    if queryset[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+        return HttpResponseBadRequest(
+            _("Troppe pratiche per un file Excel (più di %(count)s): restringi i filtri o scarica il CSV.")
+            % {"count": _number(XLSX_MAX_ROWS)}
+        )
     return _xlsx_response(queryset, filename)
 
 
