@@ -49,6 +49,14 @@ DEFINITION = {
 PDF = b"%PDF-1.4\n% Sportello test\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
+def _shot(name: str):
+    from django.conf import settings
+
+    folder = settings.PROJECT_DIR / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
 def _expect():
     from playwright.sync_api import expect
 
@@ -130,6 +138,11 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     operator.locator("#id_accetta-motivation").fill("Requisiti verificati: contributo concesso.")
     operator.get_by_role("button", name="Accetta la pratica").click()
     expect(operator.locator(".sportello-messages")).to_contain_text("Pratica accettata.")
+    operator.screenshot(path=str(_shot("operator-application-detail.png")), full_page=True)
+    operator.goto(f"{MORI}/operatori/pratiche/")
+    operator.screenshot(path=str(_shot("operator-application-list.png")), full_page=True)
+    operator.goto(f"{MORI}/operatori/statistiche/")
+    operator.screenshot(path=str(_shot("operator-statistics.png")), full_page=True)
 
     # Citizen: sees the outcome and downloads the receipt
     citizen.reload()
@@ -138,6 +151,7 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     with citizen.expect_download() as download:
         citizen.get_by_role("link", name="Scarica la ricevuta (PDF)").click()
     assert download.value.path().read_bytes().startswith(b"%PDF")
+    citizen.screenshot(path=str(_shot("citizen-application-detail.png")), full_page=True)
 
     # The worker sends the e-mails that were queued with each step
     run_tasks()

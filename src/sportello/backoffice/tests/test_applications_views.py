@@ -583,6 +583,12 @@ def test_statistics_page(admin_client, mori, mori_admin, applicant, nido, mensa)
     assert sum(int(td.get_text()) for td in months.select("tbody td")) == 3
     svg = page.select_one("svg.sportello-chart")
     assert svg["role"] == "img" and svg.title and len(svg.select("rect")) == 12
+    # SVG coordinates are plain numbers whatever the locale (Italian would write "20,5")
+    for element in svg.select("rect, text"):
+        for attribute in ("x", "y", "width", "height"):
+            if element.has_attr(attribute):
+                float(element[attribute])
+    assert sorted(float(r["height"]) for r in svg.select("rect"))[-1] > 0
     assert page.select_one("[data-element=average-handling-days]").get_text(strip=True) == "3,0 giorni"
     assert page.select_one("[data-element=overdue-count]").get_text(strip=True) == "1"
     assert [a.get_text() for a in page.select("#tabella-ritardi tbody th a")] == [late.number]

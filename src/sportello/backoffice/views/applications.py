@@ -524,14 +524,14 @@ def _bar_chart(per_month) -> dict:
                 "width": round(slot * 0.7, 1),
                 "height": bar_height,
                 "label_x": round(x + slot * 0.35, 1),
+                "value_y": round(top + plot_height - bar_height - 4, 1),
                 "month": month,
                 "count": count,
             }
         )
     ticks = []
-    for fraction in (0, 0.5, 1):
-        value = round(scale_max * fraction)
-        ticks.append({"y": round(top + plot_height - plot_height * fraction, 1), "value": value})
+    for value in sorted({0, round(scale_max / 2), scale_max}):
+        ticks.append({"y": round(top + plot_height - plot_height * value / scale_max, 1), "value": value})
     return {
         "width": width,
         "height": height,
@@ -539,5 +539,6 @@ def _bar_chart(per_month) -> dict:
         "ticks": ticks,
         "axis_y": top + plot_height,
         "left": left,
+        "tick_x": left - 6,
         "label_y": height - bottom + 18,
     }
