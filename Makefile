@@ -73,7 +73,8 @@ lint: $(STAMP)
 
 # Extract the strings to translate into the English and German catalogues (needs GNU gettext).
 messages: $(STAMP)
-	cd src/sportello && ../../$(BIN)/django-admin makemessages -l en -l de --no-obsolete
+	cd src/sportello && PYTHONPATH=$(CURDIR)/src DJANGO_SETTINGS_MODULE=sportello.settings SPORTELLO_ENV=dev \
+		../../$(BIN)/django-admin makemessages -l en -l de --no-obsolete --no-location
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import saml2
 from defusedxml import ElementTree
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from djangosaml2.overrides import Saml2Client
 from saml2 import BINDING_HTTP_POST, samlp
 from saml2.authn_context import requested_authn_context
@@ -37,12 +38,12 @@ BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 UTC_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 # SPID "anomalie" reported by the IdP in StatusMessage (ErrorCode nr19..nr25), shown to the citizen.
 ANOMALIES = {
-    "19": "Hai inserito credenziali errate troppe volte: riprova più tardi.",
-    "20": "La tua identità digitale non ha il livello di sicurezza richiesto dal servizio.",
-    "21": "Il tempo per l'autenticazione è scaduto: riprova.",
-    "22": "Non hai dato il consenso all'invio dei dati richiesti: l'accesso non è possibile.",
-    "23": "La tua identità digitale risulta sospesa o revocata: rivolgiti al tuo gestore.",
-    "25": "Hai annullato l'autenticazione.",
+    "19": gettext_noop("Hai inserito credenziali errate troppe volte: riprova più tardi."),
+    "20": gettext_noop("La tua identità digitale non ha il livello di sicurezza richiesto dal servizio."),
+    "21": gettext_noop("Il tempo per l'autenticazione è scaduto: riprova."),
+    "22": gettext_noop("Non hai dato il consenso all'invio dei dati richiesti: l'accesso non è possibile."),
+    "23": gettext_noop("La tua identità digitale risulta sospesa o revocata: rivolgiti al tuo gestore."),
+    "25": gettext_noop("Hai annullato l'autenticazione."),
 }
 
 
@@ -101,7 +102,9 @@ def sso_location(saml_client: Saml2Client, idp_entity_id: str) -> str:
     locations = saml_client.metadata.single_sign_on_service(idp_entity_id, BINDING_HTTP_POST)
     for location in locations:
         return location["location"]
-    raise SamlError("Gestore dell'identità non disponibile.", f"no HTTP-POST SSO for {idp_entity_id}")
+    raise SamlError(
+        gettext_noop("Gestore dell'identità non disponibile."), f"no HTTP-POST SSO for {idp_entity_id}"
+    )
 
 
 def authn_request_build(*, idp_entity_id: str, level: str) -> AuthnRequestInfo:
@@ -145,7 +148,7 @@ def _decode(saml_response: str) -> bytes:
     try:
         return base64.b64decode(saml_response.encode(), validate=False)
     except (ValueError, TypeError) as error:
-        raise SamlError("Risposta di autenticazione non valida.", f"base64: {error}") from error
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), f"base64: {error}") from error
 
 
 def _skew() -> timedelta:
@@ -154,14 +157,14 @@ def _skew() -> timedelta:
 
 def _check(condition, detail: str) -> None:
     if not condition:
-        raise SamlError("Risposta di autenticazione non valida.", detail)
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), detail)
 
 
 def _check_instant(value: str | None, what: str, *, not_before: datetime | None, now: datetime) -> datetime:
     try:
         moment = _parse_instant(value)
     except ValueError as error:
-        raise SamlError("Risposta di autenticazione non valida.", f"{what}: {error}") from error
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), f"{what}: {error}") from error
     _check(moment <= now + _skew(), f"{what} in the future: {value}")
     if not_before is not None:
         _check(moment >= not_before - _skew(), f"{what} before the request: {value}")
@@ -229,7 +232,9 @@ def validate_spid_response(
         try:
             expires = _parse_instant(data.not_on_or_after)
         except ValueError as error:
-            raise SamlError("Risposta di autenticazione non valida.", f"SCD NotOnOrAfter: {error}") from error
+            raise SamlError(
+                gettext_noop("Risposta di autenticazione non valida."), f"SCD NotOnOrAfter: {error}"
+            ) from error
         _check(expires > now - _skew(), "SubjectConfirmationData expired")
     # Conditions
     conditions = assertion.conditions
@@ -238,7 +243,9 @@ def validate_spid_response(
         not_before = _parse_instant(conditions.not_before)
         not_on_or_after = _parse_instant(conditions.not_on_or_after)
     except ValueError as error:
-        raise SamlError("Risposta di autenticazione non valida.", f"Conditions: {error}") from error
+        raise SamlError(
+            gettext_noop("Risposta di autenticazione non valida."), f"Conditions: {error}"
+        ) from error
     _check(not_before <= now + _skew(), "Conditions NotBefore in the future")
     _check(not_on_or_after > now - _skew(), "Conditions expired")
     _check(conditions.audience_restriction, "AudienceRestriction")
@@ -255,7 +262,7 @@ def validate_spid_response(
     requested = levels.RANK_BY_ACR.get(levels.acr_for_level(state.get("level", levels.SPID2)))
     if levels.RANK_BY_ACR[acr] < requested:
         raise SamlError(
-            "La tua identità digitale non ha il livello di sicurezza richiesto dal servizio.",
+            gettext_noop("La tua identità digitale non ha il livello di sicurezza richiesto dal servizio."),
             f"level {acr} below the requested one",
         )
     # Attributes
@@ -280,16 +287,16 @@ def authn_response_process(*, saml_response: str, outstanding: dict, relay_state
     try:
         top, _sub, message = response_status(xml)
     except ElementTree.ParseError as error:
-        raise SamlError("Risposta di autenticazione non valida.", f"XML: {error}") from error
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), f"XML: {error}") from error
     except Exception as error:  # defusedxml refuses entities, DTDs, ...
-        raise SamlError("Risposta di autenticazione non valida.", f"XML: {error!r}") from error
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), f"XML: {error!r}") from error
     if top is None:
-        raise SamlError("Risposta di autenticazione non valida.", "no Status")
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), "no Status")
     if top != STATUS_SUCCESS:
         anomaly = re.search(r"ErrorCode nr ?(\d+)", message or "")
         code = anomaly.group(1) if anomaly else None
         raise SamlError(
-            ANOMALIES.get(code, "L'autenticazione non è andata a buon fine."),
+            ANOMALIES.get(code, gettext_noop("L'autenticazione non è andata a buon fine.")),
             f"status {top}: {message}",
             anomaly=code,
         )
@@ -300,9 +307,11 @@ def authn_response_process(*, saml_response: str, outstanding: dict, relay_state
             saml_response, BINDING_HTTP_POST, outstanding=outstanding
         )
     except Exception as error:  # pysaml2 raises many types: all mean "refused"
-        raise SamlError("Risposta di autenticazione non valida.", f"pysaml2: {error!r}") from error
+        raise SamlError(
+            gettext_noop("Risposta di autenticazione non valida."), f"pysaml2: {error!r}"
+        ) from error
     if parsed is None:
-        raise SamlError("Risposta di autenticazione non valida.", "pysaml2 returned nothing")
+        raise SamlError(gettext_noop("Risposta di autenticazione non valida."), "pysaml2 returned nothing")
 
     response = parsed.response
     assertion = parsed.assertion
@@ -384,12 +393,14 @@ def logout_request_answer(*, saml_request: str, relay_state: str | None):
     try:
         parsed = saml_client.parse_logout_request(saml_request, BINDING_HTTP_POST)
     except Exception as error:
-        raise SamlError("Richiesta di uscita non valida.", f"LogoutRequest: {error!r}") from error
+        raise SamlError(
+            gettext_noop("Richiesta di uscita non valida."), f"LogoutRequest: {error!r}"
+        ) from error
     message = parsed.message
     idp = message.issuer.text.strip() if message.issuer is not None and message.issuer.text else ""
     location = slo_location(saml_client, idp)
     if not location:
-        raise SamlError("Richiesta di uscita non valida.", f"no SLO endpoint for {idp}")
+        raise SamlError(gettext_noop("Richiesta di uscita non valida."), f"no SLO endpoint for {idp}")
     response = saml_client.create_logout_response(
         message, [BINDING_HTTP_POST], sign=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
     )

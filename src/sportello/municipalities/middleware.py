@@ -20,7 +20,10 @@ class TenantMiddleware:
 
     def __call__(self, request):
         request.municipality = None
-        language = request.GET.get("lang") if request.path == "/" else None
+        parts = request.path.split("/")
+        # "/?lang=en" on the index; "/<slug>/<lang>/..." elsewhere, read here too so that even a page that
+        # does not exist (404) answers in the language of its address.
+        language = request.GET.get("lang") if request.path == "/" else (parts[2] if len(parts) > 2 else None)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         translation.activate(language)

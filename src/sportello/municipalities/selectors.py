@@ -9,7 +9,9 @@ def municipality_get_active(*, slug: str) -> Municipality | None:
 
 def municipality_search(*, query: str = "") -> QuerySet[Municipality]:
     """Active municipalities, alphabetical, optionally matching ``query`` on name, slug or IPA code."""
-    municipalities = Municipality.objects.active().only("name", "slug", "address", "logo").order_by("name")
+    municipalities = (
+        Municipality.objects.active().only("name", "slug", "address", "logo", "languages").order_by("name")
+    )
     query = (query or "").strip()
     if query:
         municipalities = municipalities.filter(

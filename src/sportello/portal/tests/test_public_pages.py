@@ -154,3 +154,20 @@ def test_landmarks_and_skip_link_for_accessibility(client, mori):
 def test_no_cookies_are_set_for_anonymous_visitors(client, mori):
     response = client.get("/comune-di-mori/it/")
     assert not response.cookies
+
+
+def test_a_missing_page_answers_in_the_language_of_its_address(client, mori):
+    response = client.get("/comune-di-mori/en/does-not-exist/")
+    assert response.status_code == 404
+    page = soup(response)
+    assert page.html["lang"] == "en"
+    assert page.h1.get_text(strip=True) == "Page not found"
+
+
+def test_the_index_links_each_municipality_in_the_chosen_language(client, mori):
+    page = soup(client.get("/", {"lang": "de"}))
+    assert "/comune-di-mori/de/" in {a["href"] for a in page.select("main h2 a")}
+    mori.languages = ["it"]
+    mori.save()
+    page = soup(client.get("/", {"lang": "de"}))
+    assert "/comune-di-mori/it/" in {a["href"] for a in page.select("main h2 a")}
