@@ -83,9 +83,20 @@ def test_citizen_pages_have_no_wcag_violations(page, mori, lang):
     assert found == {}
 
 
-def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin):
+def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, tmp_path):
+    from sportello.accounts.tests.factories import UserFactory
+    from sportello.applications import services as applications
+    from sportello.applications.tests.factories import submitted_application
+
+    settings.MEDIA_ROOT = tmp_path
     service = ServiceFactory(municipality=mori, slug="cie")
     service_form_save(service=service, definition=FORM)
+    simple = ServiceFactory(municipality=mori, slug="semplice")
+    application = submitted_application(municipality=mori, applicant=UserFactory(), service=simple)
+    applications.application_take_charge(application=application, user=mori_admin)
+    applications.application_request_integration(
+        application=application, user=mori_admin, body="Manca un documento."
+    )
     page.goto("/comune-di-mori/it/operatori/login")
     page.get_by_label("Nome utente").fill("admin-mori")
     page.get_by_label("Password").fill(TEST_PASSWORD)
@@ -104,6 +115,45 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin):
         f"{base}/servizi/{service.pk}/modulo/",
         f"{base}/servizi/{service.pk}/modulo/campo/",
         f"{base}/servizi/{service.pk}/modulo/anteprima/",
+        f"{base}/pratiche/",
+        f"{base}/pratiche/{application.pk}/",
+        f"{base}/statistiche/",
+    ]:
+        page.goto(path)
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}
+
+
+def test_citizen_personal_pages_have_no_wcag_violations(
+    page, mori, mori_admin, sp_at_live_server, settings, tmp_path
+):
+    import re
+
+    from sportello.accounts.models import User
+    from sportello.applications import services as applications
+    from sportello.applications.tests.factories import submitted_application
+
+    settings.MEDIA_ROOT = tmp_path
+    page.goto("/comune-di-mori/it/login/?next=/comune-di-mori/it/area-personale/")
+    page.get_by_text("Entra con SPID").click()
+    page.get_by_role("link", name="SPID di prova (demo)").click()
+    page.get_by_label(re.compile(r"Mario Rossi")).check()
+    page.get_by_role("button", name="Accedi come questo cittadino").click()
+    page.wait_for_url(re.compile(r"/comune-di-mori/it/area-personale/"))
+    citizen = User.objects.get(fiscal_code="RSSMRA80A01H501U")
+    application = submitted_application(municipality=mori, applicant=citizen)
+    applications.application_take_charge(application=application, user=mori_admin)
+    applications.application_request_integration(
+        application=application, user=mori_admin, body="Manca un documento."
+    )
+    found = {}
+    for path in [
+        "/comune-di-mori/it/area-personale/",  # first access: the privacy consent
+        "/comune-di-mori/it/pratiche/",
+        f"/comune-di-mori/it/pratiche/{application.pk}/",
+        f"/comune-di-mori/de/pratiche/{application.pk}/",
     ]:
         page.goto(path)
         problems = violations(page)

@@ -23,7 +23,9 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, db, settings, tmp_pa
     assert Municipality.objects.get(slug="comune-di-mori").logo
     from sportello.applications.models import Application
 
-    states = sorted(Application.objects.filter(municipality__slug="comune-di-mori").values_list("state", flat=True))
+    states = sorted(
+        Application.objects.filter(municipality__slug="comune-di-mori").values_list("state", flat=True)
+    )
     assert states == ["accepted", "draft", "in_progress", "integration_requested", "registered", "rejected"]
     assert Application.objects.count() == 12  # the second run added nothing
 
