@@ -39,6 +39,7 @@ run: $(STAMP) xmlsec1
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) spid_keys
+	$(MANAGE) tasks_recover
 	@echo
 	@echo "Sportello demo: http://127.0.0.1:$(PORT)/  (e-mails: console and var/mail/; stop with Ctrl+C)"
 	@echo

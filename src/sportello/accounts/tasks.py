@@ -1,6 +1,7 @@
 from django.db import transaction
 from django_tasks import task
 
+from sportello.core.tasks import retrying
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.notifications.email import send_templated_email
 
@@ -8,6 +9,7 @@ from .passwords import temporary_password_generate
 
 
 @task()
+@retrying
 def staff_credentials_send(*, membership_id: int, reason: str) -> None:
     """Generate a temporary password and e-mail it with the login link and the first steps.
 

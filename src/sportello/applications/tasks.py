@@ -1,6 +1,7 @@
 from django.db import transaction
 from django_tasks import task
 
+from sportello.core.tasks import retrying
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.notifications.email import send_templated_email
 
@@ -49,6 +50,7 @@ def _staff_url(application, language) -> str:
 
 
 @task()
+@retrying
 def application_notify(*, event_id: int) -> None:
     """E-mail the citizen about a transition that concerns them; the operator when the citizen acted."""
     from .models import ApplicationEvent
@@ -82,6 +84,7 @@ def application_notify(*, event_id: int) -> None:
 
 
 @task()
+@retrying
 def application_message_notify(*, message_id: int) -> None:
     from .models import Message
 
@@ -110,6 +113,7 @@ def application_message_notify(*, message_id: int) -> None:
 
 
 @task()
+@retrying
 def application_receipt_send(*, application_id: int) -> None:
     """Render the PDF receipt, keep it with the application and e-mail it to the citizen (once)."""
     from django.core.files.base import ContentFile
