@@ -54,6 +54,17 @@ def violations(page) -> list[str]:
     ]
 
 
+def pages_violations(page, paths) -> dict:
+    """Visit each path and collect its WCAG violations (an empty dict when all pages pass)."""
+    found = {}
+    for path in paths:
+        page.goto(path)
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    return found
+
+
 @pytest.mark.parametrize("lang", ["it", "de"])
 def test_citizen_pages_have_no_wcag_violations(page, mori, lang):
     ServiceFactory(municipality=mori, slug="cie", kind=Kind.APPOINTMENT, featured=True, topics=["Anagrafe"])
@@ -101,9 +112,8 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
     page.get_by_label("Nome utente").fill("admin-mori")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Accedi").click()
-    found = {}
     base = "/comune-di-mori/it/operatori"
-    for path in [
+    paths = [
         f"{base}/",
         f"{base}/personale/",
         f"{base}/personale/nuovo/",
@@ -118,12 +128,8 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
         f"{base}/pratiche/",
         f"{base}/pratiche/{application.pk}/",
         f"{base}/statistiche/",
-    ]:
-        page.goto(path)
-        problems = violations(page)
-        if problems:
-            found[path] = problems
-    assert found == {}
+    ]
+    assert pages_violations(page, paths) == {}
 
 
 def test_citizen_personal_pages_have_no_wcag_violations(
@@ -148,15 +154,10 @@ def test_citizen_personal_pages_have_no_wcag_violations(
     applications.application_request_integration(
         application=application, user=mori_admin, body="Manca un documento."
     )
-    found = {}
-    for path in [
+    paths = [
         "/comune-di-mori/it/area-personale/",  # first access: the privacy consent
         "/comune-di-mori/it/pratiche/",
         f"/comune-di-mori/it/pratiche/{application.pk}/",
         f"/comune-di-mori/de/pratiche/{application.pk}/",
-    ]:
-        page.goto(path)
-        problems = violations(page)
-        if problems:
-            found[path] = problems
-    assert found == {}
+    ]
+    assert pages_violations(page, paths) == {}
