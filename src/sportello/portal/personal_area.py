@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from sportello.accounts.selectors import login_event_list, privacy_consent_given
 from sportello.accounts.services import citizen_contacts_update, privacy_consent_give
-from sportello.applications.selectors_citizen import application_recent_for_citizen
+from sportello.applications.selectors import application_recent_for_citizen
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
 from sportello.identity.idps import identity_provider_get
