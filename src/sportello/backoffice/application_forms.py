@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.applications.selectors import DEFAULT_SORT, SORTS, UNASSIGNED, ApplicationFilters
 from sportello.applications.states import State
+from sportello.core.uploads import FILE_ERRORS, MultipleFileField
 from sportello.formschema.build import FileValidator
 
 UPLOAD_TYPES = ["pdf", "jpg", "jpeg", "png", "p7m", "odt", "docx"]
@@ -84,47 +85,13 @@ class ApplicationFilterForm(forms.Form):
 # --- Uploads ---
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each one is validated, the list is the cleaned value."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        items = data if isinstance(data, list | tuple) else [data]
-        files = [single(item, initial) for item in items if item]
-        if len(files) > UPLOAD_MAX_FILES:
-            raise forms.ValidationError(
-                _("Puoi allegare al massimo %(count)d file."), params={"count": UPLOAD_MAX_FILES}
-            )
-        return files
-
-
-FILE_ERRORS = {
-    "empty": _("Il file inviato è vuoto."),
-    "invalid": _("Nessun file inviato: controlla il modulo."),
-    "max_length": _("Il nome del file è troppo lungo (al massimo %(max)d caratteri)."),
-}
-
-
-def upload_validator() -> FileValidator:
-    return FileValidator(UPLOAD_TYPES, UPLOAD_MAX_MB)
-
-
 def attachments_field() -> MultipleFileField:
     return MultipleFileField(
+        types=UPLOAD_TYPES,
+        max_size_mb=UPLOAD_MAX_MB,
+        max_files=UPLOAD_MAX_FILES,
         label=_("Allegati"),
         help_text=UPLOAD_HELP,
-        max_length=200,
-        validators=[upload_validator()],
-        error_messages=FILE_ERRORS,
     )
 
 
@@ -181,7 +148,7 @@ class OutcomeForm(forms.Form):
         required=False,
         max_length=200,
         help_text=UPLOAD_HELP,
-        validators=[upload_validator()],
+        validators=[FileValidator(UPLOAD_TYPES, UPLOAD_MAX_MB)],
         error_messages=FILE_ERRORS,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )

@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from sportello.accounts.tests.factories import UserFactory
+from sportello.applications.states import State
 from sportello.catalog.constants import AccessLevel, Kind, Status
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
@@ -291,3 +292,37 @@ def test_home_shows_featured_services(client, mori):
         a.get_text(strip=True) for a in soup(client.get(f"{BASE}/")).select("[data-element=service-link]")
     ]
     assert names == ["In evidenza"]
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (("virus.exe", b"MZ\x90\x00"), "Il tipo di file non è ammesso"),
+        (("finto.pdf", b"<html>not a pdf</html>"), "Il contenuto del file non corrisponde"),
+        (("grande.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 1)), "Il file è troppo grande"),
+    ],
+)
+def test_citizens_bad_attachments_are_refused_and_nothing_changes(client, mori, mori_admin, upload, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.applications import services as applications
+    from sportello.applications.tests.factories import submitted_application
+
+    citizen = UserFactory(fiscal_code="RSSMRA85T10A562S")
+    application = submitted_application(municipality=mori, applicant=citizen)
+    applications.application_take_charge(application=application, user=mori_admin)
+    applications.application_request_integration(
+        application=application, user=mori_admin, body="Allega l'ISEE."
+    )
+    client.force_login(citizen)
+    name, content = upload
+    response = client.post(
+        f"{BASE}/pratiche/{application.pk}/messaggi",
+        {"body": "Ecco", "files": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == State.INTEGRATION_REQUESTED
+    assert not application.attachments.exists()
+    assert application.messages.count() == 1  # only the office's request
