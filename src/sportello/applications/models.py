@@ -13,18 +13,22 @@ class ApplicationQuerySet(TenantQuerySet):
     def for_citizen(self, user):
         return self.filter(applicant=user)
 
-    def for_operator(self, user, municipality):
-        """What a staff member may see: administrators everything, operators the services enabled for them."""
+    def handled_by(self, user, municipality):
+        """The one rule of who handles what: administrators everything, operators the services enabled for them."""
         from sportello.accounts.models import Role
         from sportello.accounts.roles import staff_role
 
         role = staff_role(user, municipality)
-        applications = self.for_municipality(municipality).exclude(state=State.DRAFT)
+        applications = self.for_municipality(municipality)
         if role == Role.ADMIN:
             return applications
         if role == Role.OPERATOR:
             return applications.filter(service__operators=user)
         return applications.none()
+
+    def for_operator(self, user, municipality):
+        """What a staff member sees: the applications they handle, drafts never."""
+        return self.handled_by(user, municipality).exclude(state=State.DRAFT)
 
 
 class Application(models.Model):

@@ -10,8 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sportello.accounts.models import Role
-from sportello.accounts.roles import staff_role
 from sportello.catalog.models import Service
 from sportello.catalog.visibility import can_start, effective_status
 from sportello.formschema import build_form_class, iter_fields
@@ -28,11 +26,8 @@ class TransitionNotAllowed(ValidationError):
 
 
 def can_operate(user, application: Application) -> bool:
-    """Staff who may handle this application: administrators, or operators enabled on its service."""
-    role = staff_role(user, application.municipality)
-    if role == Role.ADMIN:
-        return True
-    return role == Role.OPERATOR and application.service.operators.filter(pk=user.pk).exists()
+    """Staff who may handle this application (the rule of ``ApplicationQuerySet.handled_by``)."""
+    return Application.objects.handled_by(user, application.municipality).filter(pk=application.pk).exists()
 
 
 def _check_actor(user, application: Application, actor: str) -> None:
