@@ -13,6 +13,7 @@ from sportello.applications import services as applications
 from sportello.applications.models import Application, Attachment
 from sportello.applications.receipts import render_receipt_pdf
 from sportello.applications.states import Actor, State, available
+from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
@@ -255,7 +256,4 @@ def application_document(request, pk: int, attachment_pk: int):
     attachment = application.attachments.exclude(message__internal=True).filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("No such document")
-    response = HttpResponse(attachment.file.read(), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{attachment.name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(attachment.file, attachment.name)

@@ -12,7 +12,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from sportello.accounts.models import Membership
 from sportello.applications import selectors, services, states
 from sportello.applications.models import Application
 from sportello.applications.states import FINAL_STATES, Actor, State
+from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
 
@@ -317,16 +318,7 @@ def application_attachment(request, pk: int, attachment_pk: int):
     attachment = application.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("No such attachment")
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("Attachment file missing") from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type="application/octet-stream",
-    )
+    return file_download(attachment.file, attachment.name)
 
 
 # --- Export ---

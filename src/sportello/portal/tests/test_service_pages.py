@@ -326,3 +326,39 @@ def test_citizens_bad_attachments_are_refused_and_nothing_changes(client, mori, 
     assert application.state == State.INTEGRATION_REQUESTED
     assert not application.attachments.exists()
     assert application.messages.count() == 1  # only the office's request
+
+
+def test_citizens_download_their_documents_but_not_internal_ones(
+    client, mori, mori_admin, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.applications import services as applications
+    from sportello.applications.tests.factories import submitted_application
+
+    settings.MEDIA_ROOT = tmp_path
+    citizen = UserFactory(fiscal_code="RSSMRA85T10A562S")
+    application = submitted_application(municipality=mori, applicant=citizen)
+    pdf = b"%PDF-1.4 office letter"
+    applications.application_message_post(
+        application=application,
+        user=mori_admin,
+        body="Lettera",
+        files=[SimpleUploadedFile("lettera.pdf", pdf)],
+    )
+    applications.application_message_post(
+        application=application,
+        user=mori_admin,
+        body="Nota",
+        internal=True,
+        files=[SimpleUploadedFile("n.pdf", pdf)],
+    )
+    public, internal = application.attachments.order_by("pk")
+    client.force_login(citizen)
+    response = client.get(f"{BASE}/pratiche/{application.pk}/documenti/{public.pk}")
+    assert b"".join(response.streaming_content) == pdf
+    assert (
+        response["Content-Disposition"].startswith("attachment")
+        and "lettera.pdf" in response["Content-Disposition"]
+    )
+    assert client.get(f"{BASE}/pratiche/{application.pk}/documenti/{internal.pk}").status_code == 404
