@@ -31,3 +31,16 @@ def path_in_language(path: str, lang: str) -> str:
         parts[2] = lang
         return "/".join(parts)
     return path
+
+
+def safe_next(request, value: str | None) -> str | None:
+    """``value`` when it is a path on this site to return to after a login, else None (no open redirects)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(value, {request.get_host()}, request.is_secure())
+    ):
+        return value
+    return None

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from djangosaml2.cache import OutstandingQueriesCache
 
 from sportello.accounts.services import citizen_login_record
-from sportello.core.urlutils import tenant_reverse
+from sportello.core.urlutils import safe_next, tenant_reverse
 from sportello.municipalities.selectors import municipality_get_active
 
 from . import levels
@@ -39,16 +38,6 @@ MAX_OUTSTANDING = 5
 PENDING_LOGOUT_KEY = "_sportello_pending_logout"
 
 
-def _safe_next(request, value: str | None) -> str | None:
-    if (
-        value
-        and value.startswith("/")
-        and url_has_allowed_host_and_scheme(value, {request.get_host()}, False)
-    ):
-        return value
-    return None
-
-
 def _default_next(municipality) -> str:
     return tenant_reverse("portal:personal_area", municipality)
 
@@ -64,7 +53,7 @@ def _providers_for(level: str) -> tuple[list, list]:
 def login_page(request):
     """ "Accedi": the SPID button with the configured IdPs and the CIE button."""
     level = levels.parse_level(request.GET.get("livello"))
-    next_url = _safe_next(request, request.GET.get("next")) or _default_next(request.municipality)
+    next_url = safe_next(request, request.GET.get("next")) or _default_next(request.municipality)
     have = citizen_level(request)
     if citizen_auth(request) and levels.level_satisfies(have, level) and request.GET.get("next"):
         return redirect(next_url)
@@ -107,7 +96,7 @@ def login_start(request):
     provider = identity_provider_get(request.GET.get("idp", ""))
     if provider is None or (level == levels.CIE and provider.kind != CIE):
         raise Http404("Unknown identity provider")
-    next_url = _safe_next(request, request.GET.get("next")) or _default_next(request.municipality)
+    next_url = safe_next(request, request.GET.get("next")) or _default_next(request.municipality)
     try:
         info = authn_request_build(idp_entity_id=provider.entity_id, level=level)
     except SamlError as error:
@@ -207,7 +196,7 @@ def acs(request):
         name_id=result.name_id,
         session_index=result.session_index,
     )
-    target = _safe_next(request, state.get("next"))
+    target = safe_next(request, state.get("next"))
     if target is None:
         target = _default_next(municipality) if municipality is not None else "/"
     return redirect(target)

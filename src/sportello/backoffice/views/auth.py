@@ -3,7 +3,6 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sportello.accounts.roles import has_role
 from sportello.accounts.services import user_password_change
-from sportello.core.urlutils import tenant_reverse
+from sportello.core.urlutils import safe_next, tenant_reverse
 
 from ..decorators import operator_required
 
@@ -45,10 +44,7 @@ class StaffLoginForm(AuthenticationForm):
 
 
 def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return None
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 @sensitive_post_parameters("password")
