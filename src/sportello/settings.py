@@ -240,6 +240,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # caller's transaction, so a task exists if and only if the business write that asked for it committed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
+# arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {}
+
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PLATFORM_NAME = os.environ.get("SPORTELLO_PLATFORM_NAME", "Sportello")

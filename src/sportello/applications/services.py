@@ -17,6 +17,7 @@ from sportello.formschema import build_form_class, iter_fields
 from . import states
 from .models import Application, ApplicationEvent, Attachment, Message
 from .protocol import get_provider
+from .signals import application_transitioned
 from .states import Actor, State
 from .tasks import application_notify, application_receipt_send
 
@@ -66,6 +67,7 @@ def _fire(application: Application, name: str, *, user=None, actor: str, motivat
     if transition.target in states.FINAL_STATES:
         application.closed_at = timezone.now()
     application.save()
+    application_transitioned.send(sender=Application, application=application, event=event)
     if notify:
         application_notify.enqueue(event_id=event.pk)
     return event
