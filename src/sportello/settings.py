@@ -50,7 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Sandbox providers (demo SAML IdP, pagoPA sandbox, ...) stand in for external systems in the demo and
 # the tests. They sit behind the same interfaces as the real providers and are never on in production.
 SANDBOX_PROVIDERS = env_list(
-    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox"]
+    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox", "io_sandbox"]
 )
 
 if PRODUCTION:
@@ -246,7 +246,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
     "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
+    "notifications.io_messages_reconcile": ("sportello.notifications.tasks.io_messages_reconcile", 300),
 }
+
+# App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.
+IO_API_BASE_URL = os.environ.get("SPORTELLO_IO_API_BASE_URL", "https://api.io.pagopa.it/api/v1").rstrip("/")
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
