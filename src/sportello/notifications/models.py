@@ -36,6 +36,9 @@ class NotificationPreference(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.municipality_id}: {self.channels}"
+
 
 class IOProvider(models.TextChoices):
     IO = "io", _("App IO")
@@ -55,10 +58,8 @@ class IOBinding(models.Model):
     synced_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    def __repr__(self) -> str:  # never the keys
-        return f"<IOBinding service={self.service_id} provider={self.provider}>"
-
-    __str__ = __repr__
+    def __str__(self) -> str:  # never the keys
+        return f"IOBinding service={self.service_id} provider={self.provider}"
 
 
 class ServiceIOLogEntry(models.Model):
@@ -81,6 +82,9 @@ class ServiceIOLogEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.kind}"
 
 
 class IOMessage(models.Model):
@@ -139,6 +143,9 @@ class IOAttempt(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.operation}: {self.outcome}"
+
 
 class EmailDelivery(models.Model):
     """The e-mail side of a citizen-facing event, so the operator sees both channels."""
@@ -151,6 +158,9 @@ class EmailDelivery(models.Model):
     event_key = models.CharField(max_length=120, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices)
     at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_key}: {self.status}"
 
 
 class SandboxIOMessage(models.Model):
@@ -166,6 +176,9 @@ class SandboxIOMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return self.io_id
+
 
 class SandboxIOService(models.Model):
     """A service as registered on the IO sandbox (what "Sincronizza con IO" publishes)."""
@@ -174,3 +187,6 @@ class SandboxIOService(models.Model):
     data = models.JSONField(default=dict)
     status = models.CharField(max_length=16, default="approved")
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.io_service_id

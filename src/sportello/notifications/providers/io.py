@@ -18,6 +18,8 @@ TIMEOUT_SECONDS = 10
 
 class HttpIOClient:
     def __init__(self, *, base_url: str, api_key: str, manage_key: str = "", extra_headers=None):
+        if not base_url.startswith(("https://", "http://")):
+            raise ValueError("IO_API_BASE_URL must be an http(s) URL")
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._manage_key = manage_key
@@ -34,9 +36,10 @@ class HttpIOClient:
         headers = {"Accept": "application/json", "Ocp-Apim-Subscription-Key": key, **self.extra_headers}
         if data is not None:
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        url = self.base_url + path  # http(s) only, checked in __init__
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (https URL from settings)
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
                 raw = response.read()
                 status = response.status
         except urllib.error.HTTPError as error:
