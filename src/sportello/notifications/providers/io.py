@@ -56,8 +56,9 @@ class HttpIOClient:
             raise IOTransient(f"no answer: {error}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError | socket.timeout) and method == "POST":
-                raise IOUncertain(f"no answer: {reason}") from None
+            never_sent = isinstance(reason, ConnectionRefusedError | socket.gaierror)
+            if method == "POST" and not never_sent:  # the request may have reached IO
+                raise IOUncertain(f"connection lost: {reason}") from None
             raise IOTransient(f"connection failed: {reason}") from None
         return status, (json.loads(raw) if raw else {})
 

@@ -222,3 +222,32 @@ def test_sandbox_is_refused_where_not_enabled(binding, anna, settings):
     settings.SANDBOX_PROVIDERS = ["demo_idp"]
     with pytest.raises(ImproperlyConfigured):
         io_message_deliver.call(message_id=message.pk)
+
+
+def test_http_client_tells_a_refused_connection_from_a_lost_answer(monkeypatch):
+    """Refused: IO never saw the request, retry. Timed out after sending: IO may have it, do not resend."""
+    import socket
+
+    from sportello.notifications.providers.io import HttpIOClient
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = HttpIOClient(base_url=f"http://127.0.0.1:{port}", api_key="k")
+    with pytest.raises(IOTransient):
+        client.message_submit("BNCNNA80A41L378X", {"content": {}})
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    monkeypatch.setattr("sportello.notifications.providers.io.TIMEOUT_SECONDS", 0.3)
+    client = HttpIOClient(base_url=f"http://127.0.0.1:{listener.getsockname()[1]}", api_key="k")
+    try:
+        with pytest.raises(IOUncertain):
+            client.message_submit(
+                "BNCNNA80A41L378X", {"content": {}}
+            )  # accepted by the kernel, never answered
+        with pytest.raises(IOTransient):
+            client.profile_get("BNCNNA80A41L378X")  # a read is safe to retry
+    finally:
+        listener.close()
