@@ -83,52 +83,25 @@ def test_bad_payment_data_is_refused(binding, anna, payment):
     assert not IOMessage.objects.exists()
 
 
+def _save(service, actor, **fields):
+    defaults = {"io_service_id": "01X", "provider": "io", "api_key": "", "manage_key": "", "enabled": True}
+    return io_binding_save(service=service, actor=actor, **(defaults | fields))
+
+
 def test_binding_keeps_the_key_when_left_empty_and_never_shows_it(mori, mori_admin):
     from sportello.catalog.tests.factories import ServiceFactory
 
     service = ServiceFactory(municipality=mori)
     with pytest.raises(ValidationError):
-        io_binding_save(
-            service=service,
-            actor=mori_admin,
-            io_service_id="01X",
-            provider="io",
-            api_key="",
-            manage_key="",
-            enabled=True,
-        )
-    binding = io_binding_save(
-        service=service,
-        actor=mori_admin,
-        io_service_id="01X",
-        provider="io",
-        api_key="segreto-1",
-        manage_key="",
-        enabled=True,
-    )
-    io_binding_save(
-        service=service,
-        actor=mori_admin,
-        io_service_id="01X",
-        provider="io",
-        api_key="",
-        manage_key="",
-        enabled=True,
-    )
+        _save(service, mori_admin)
+    binding = _save(service, mori_admin, api_key="segreto-1")
+    _save(service, mori_admin)
     binding.refresh_from_db()
     service.refresh_from_db()
     assert binding.api_key == "segreto-1" and service.io_service_id == "01X"
     assert "segreto" not in str(binding) and "segreto" not in repr(binding)
     assert "segreto" not in " ".join(Log.objects.values_list("detail", flat=True))
-    io_binding_save(
-        service=service,
-        actor=mori_admin,
-        io_service_id="",
-        provider="io",
-        api_key="",
-        manage_key="",
-        enabled=True,
-    )
+    _save(service, mori_admin, io_service_id="")
     service.refresh_from_db()
     assert service.io_service_id == "" and not IOBinding.objects.exists()
 
@@ -138,15 +111,7 @@ def test_sandbox_provider_refused_where_not_enabled(mori, mori_admin, settings):
 
     settings.SANDBOX_PROVIDERS = []
     with pytest.raises(ValidationError):
-        io_binding_save(
-            service=ServiceFactory(municipality=mori),
-            actor=mori_admin,
-            io_service_id="01X",
-            provider="io_sandbox",
-            api_key="k",
-            manage_key="",
-            enabled=True,
-        )
+        _save(ServiceFactory(municipality=mori), mori_admin, provider="io_sandbox", api_key="k")
 
 
 def _run_sync_tasks():
