@@ -251,3 +251,41 @@ def test_http_client_tells_a_refused_connection_from_a_lost_answer(monkeypatch):
             client.profile_get("BNCNNA80A41L378X")  # a read is safe to retry
     finally:
         listener.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_one_message_submit_it_once(mori, monkeypatch):
+    """The same delivery running twice at once (a requeued task whose worker was only slow): one POST."""
+    import threading
+
+    from django.db import connection
+
+    from sportello.notifications.providers.io_sandbox import SandboxIOClient
+
+    binding = IOBindingFactory(service__municipality=mori)
+    anna = UserFactory(username="anna", fiscal_code="BNCNNA80A41L378X")
+    message = _enqueue(binding, anna)
+    barrier = threading.Barrier(2)
+    real_profile = SandboxIOClient.profile_get
+
+    def profile_then_wait(self, fiscal_code):
+        profile = real_profile(self, fiscal_code)
+        barrier.wait(timeout=10)  # both workers have checked the profile: now they race to send
+        return profile
+
+    monkeypatch.setattr(SandboxIOClient, "profile_get", profile_then_wait)
+    outcomes = []
+
+    def worker():
+        try:
+            outcomes.append(io_message_deliver.call(message_id=message.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert SandboxIOMessage.objects.count() == 1
+    assert len(outcomes) == 2 and Status.ACCEPTED in outcomes
