@@ -61,6 +61,7 @@ def _step_context(request, service, current: str) -> dict:
         "step": current,
         "previous_url": previous_url,
         "public_url": public_url,
+        "last_step": position == len(STEPS) - 1,
     }
 
 
