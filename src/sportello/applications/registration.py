@@ -294,3 +294,108 @@ def _mime(name: str) -> str:
     import mimetypes
 
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+# --- configuration (administrators) ---
+
+
+def certificate_summary(pem: str) -> str:
+    """Subject and expiry of a client certificate (public data), for the administrators' page."""
+    from cryptography import x509
+
+    certificate = x509.load_pem_x509_certificate(pem.encode())
+    expires = timezone.localtime(certificate.not_valid_after_utc).strftime("%d/%m/%Y")
+    return _("%(subject)s, valido fino al %(date)s") % {
+        "subject": certificate.subject.rfc4514_string(),
+        "date": expires,
+    }
+
+
+def _check_key_pair(certificate_pem: str, key_pem: str) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
+    except ValueError:
+        raise ValidationError({"certificate": _("Il certificato non è un certificato PEM valido.")}) from None
+    try:
+        key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+    except (ValueError, TypeError):
+        raise ValidationError(
+            {"key": _("La chiave non è una chiave privata PEM valida (senza password).")}
+        ) from None
+    pub = serialization.PublicFormat.SubjectPublicKeyInfo
+    if certificate.public_key().public_bytes(
+        serialization.Encoding.PEM, pub
+    ) != key.public_key().public_bytes(serialization.Encoding.PEM, pub):
+        raise ValidationError({"key": _("La chiave non corrisponde al certificato.")})
+
+
+@transaction.atomic
+def protocol_settings_save(
+    *, municipality, values: dict, certificate: str = "", key: str = "", remove_certificate: bool = False
+) -> ProtocolSettings:
+    """Save the municipality's register settings; certificate and key change only when given (write-only)."""
+    settings = ProtocolSettings.objects.select_for_update().filter(municipality=municipality).first()
+    settings = settings or ProtocolSettings(municipality=municipality)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    if remove_certificate:
+        settings.client_certificate = settings.client_key = ""
+    if certificate or key:
+        if not (certificate and key):
+            raise ValidationError({"key": _("Carica insieme il certificato e la sua chiave privata.")})
+        _check_key_pair(certificate, key)
+        settings.client_certificate, settings.client_key = certificate.strip() + "\n", key.strip() + "\n"
+    if settings.is_pitre:
+        required = {
+            "base_url": _("Indica l'indirizzo del servizio P.I.Tre."),
+            "code_adm": _("Indica il codice dell'amministrazione."),
+            "username": _("Indica l'utente P.I.Tre."),
+            "code_register": _("Indica il codice del registro."),
+        }
+        missing = {name: message for name, message in required.items() if not getattr(settings, name)}
+        if missing:
+            raise ValidationError(missing)
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def service_protocol_save(
+    *, service, classification_scheme: str, project_code: str
+) -> ServiceProtocolSettings:
+    filing, _created = ServiceProtocolSettings.objects.update_or_create(
+        service=service,
+        defaults={
+            "classification_scheme": classification_scheme.strip(),
+            "project_code": project_code.strip(),
+        },
+    )
+    return filing
+
+
+def protocol_connection_check(*, municipality) -> tuple[bool, str]:
+    """ "Verifica connessione": a token and the registers the role sees (``GetRegistersOrRF``)."""
+    settings = protocol_settings_for(municipality)
+    if settings is None or not settings.is_pitre:
+        return False, _("Il Comune usa il registro interno: non c'è nulla da verificare.")
+    try:
+        client = PitreClient.from_settings(settings)
+        client.authenticate()
+        registers = client.registers()
+    except PitreError as error:
+        return False, _("P.I.Tre. ha risposto con un errore: %(error)s") % {"error": error}
+    except OSError as error:
+        return False, _("P.I.Tre. non raggiungibile (%(error)s).") % {"error": error}
+    codes = [r.get("Code") for r in registers if r.get("Code")]
+    if settings.code_register not in codes:
+        return False, _(
+            "Connessione riuscita, ma il registro %(register)s non è tra quelli del ruolo: %(codes)s."
+        ) % {
+            "register": settings.code_register,
+            "codes": ", ".join(codes) or "—",
+        }
+    return True, _("Connessione riuscita: il ruolo vede i registri %(codes)s.") % {"codes": ", ".join(codes)}
