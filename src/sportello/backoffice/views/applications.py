@@ -190,7 +190,9 @@ def application_protocol_retry(request, pk: int):
     from sportello.applications.registration import entry_retry
 
     application = _application(request, pk)
-    entry = application.protocol_entries.filter(pk=request.POST.get("voce") or 0).first()
+    if not request.POST.get("voce", "").isdigit():
+        return HttpResponseBadRequest(_("Documento non indicato."))
+    entry = application.protocol_entries.filter(pk=request.POST["voce"]).first()
     if entry is None:
         raise Http404("No such protocol entry")
     try:
