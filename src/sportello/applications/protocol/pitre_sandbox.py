@@ -41,6 +41,9 @@ class FakePitre:
         self._lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
 
+    def continue_from(self, year: int, number: int) -> None:
+        self._counter[year] = number
+
     # --- failures on demand ---
 
     def fail_next(self, method: str = "*", *, times: int = 1, status: int = 503) -> None:

@@ -21,9 +21,10 @@ from sportello.applications.protocol.pitre import Correspondent, PitreClient, Pi
 
 from .pitre_fixtures import free_port
 
-SPEC = Path(
-    os.environ.get("SPORTELLO_SHARED_DIR", settings.PROJECT_DIR.parent / "shared")
-) / "specs/pitre/RestServicesPITRE.yaml"
+SPEC = (
+    Path(os.environ.get("SPORTELLO_SHARED_DIR", settings.PROJECT_DIR.parent / "shared"))
+    / "specs/pitre/RestServicesPITRE.yaml"
+)
 
 
 def _unavailable(reason: str):
@@ -80,7 +81,9 @@ def client(prism):
     return client
 
 
-CITIZEN = Correspondent(name="Anna", surname="Bianchi", fiscal_code="BNCNNA80A41L378X", email="anna@example.org")
+CITIZEN = Correspondent(
+    name="Anna", surname="Bianchi", fiscal_code="BNCNNA80A41L378X", email="anna@example.org"
+)
 PDF = file_pis("domanda-1.pdf", b"%PDF-1.4 receipt")
 
 
@@ -115,8 +118,12 @@ def test_create_document_and_add_in_project_outgoing(client):
 
 
 def test_upload_search_and_read_back(client):
-    client.upload_file(document_id="100001", file=file_pis("isee.pdf", b"%PDF-1.4"), description="isee.pdf (A1-1)")
-    assert client.find_by_subject("Contributo famiglie - domanda n. 1 (SPORTELLO-A1)") is None  # Prism's sample
+    client.upload_file(
+        document_id="100001", file=file_pis("isee.pdf", b"%PDF-1.4"), description="isee.pdf (A1-1)"
+    )
+    assert (
+        client.find_by_subject("Contributo famiglie - domanda n. 1 (SPORTELLO-A1)") is None
+    )  # Prism's sample
     assert isinstance(client.document("100001"), dict)
 
 

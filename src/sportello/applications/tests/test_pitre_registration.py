@@ -283,3 +283,29 @@ def test_the_built_in_register_still_numbers_synchronously(mori, applicant, serv
     application = _submit(mori, applicant, service)
     assert application.state == State.REGISTERED and application.protocol_number == 1
     assert not application.protocol_entries.exists()
+
+
+def test_the_sandbox_pitre_is_refused_unless_enabled(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.SANDBOX_PROVIDERS = ["demo_idp"]
+    with pytest.raises(CommandError, match="pitre_sandbox provider is not enabled"):
+        call_command("pitre_sandbox", "--port", "8599")
+
+
+def test_a_submission_that_fails_after_enqueueing_leaves_neither_entry_nor_task(
+    mori, applicant, service, fake_pitre, monkeypatch
+):
+    use_pitre(mori, fake_pitre)
+    original = registration.entry_create
+
+    def enqueue_then_crash(**kwargs):
+        original(**kwargs)  # the entry and its task are written...
+        raise RuntimeError("crash after enqueueing")  # ...then the submitting transaction dies
+
+    monkeypatch.setattr(registration, "entry_create", enqueue_then_crash)
+    with pytest.raises(RuntimeError):
+        _submit(mori, applicant, service)
+    application = Application.objects.get(service=service)
+    assert application.state == State.DRAFT and not ProtocolEntry.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="protocol_entry_register").exists()
