@@ -309,3 +309,37 @@ def test_a_submission_that_fails_after_enqueueing_leaves_neither_entry_nor_task(
     application = Application.objects.get(service=service)
     assert application.state == State.DRAFT and not ProtocolEntry.objects.exists()
     assert not DBTaskResult.objects.filter(task_path__endswith="protocol_entry_register").exists()
+
+
+def test_a_second_run_while_the_first_holds_the_entry_does_not_call_pitre(
+    mori, applicant, service, fake_pitre
+):
+    use_pitre(mori, fake_pitre)
+    application = _submit(mori, applicant, service)
+    entry = application.protocol_entries.get()
+    held_until = timezone.now() + timedelta(minutes=5)
+    ProtocolEntry.objects.filter(pk=entry.pk).update(claimed_until=held_until)  # another worker is calling
+    registration.entry_run(entry_id=entry.pk)
+    assert fake_pitre.calls == []
+    assert _queued(entry)[-1].run_after == held_until  # looked at again when the claim expires
+
+
+def test_an_upload_whose_answer_is_lost_is_not_sent_twice(
+    mori, applicant, service, fake_pitre, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    use_pitre(mori, fake_pitre)
+    application = _submit(mori, applicant, service)
+    attachment = Attachment(
+        application=application, kind=Attachment.Kind.FORM, name="isee.pdf", size=8, sha256="0"
+    )
+    attachment.file.save("isee.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    fake_pitre.hang_next("UploadFileToDocument")  # stored by P.I.Tre., the answer never arrives
+    entry = _run(application)
+    assert entry.status == ProtocolEntry.Status.PENDING and entry.document_id
+    entry = _run(application, attempt=1)
+    assert entry.status == ProtocolEntry.Status.REGISTERED
+    [document] = fake_pitre.entries()
+    assert len(document["Attachments"]) == 1 and fake_pitre.calls.count("UploadFileToDocument") == 1
