@@ -110,3 +110,17 @@ def sp_at_live_server(settings, live_server):
     settings.SPID_SP_BASE_URL = base
     settings.SPID_SP_ENTITY_ID = f"{base}/spid/metadata/"
     return base
+
+
+@pytest.fixture
+def demo_spid_login():
+    """Log a page in through the demo SPID IdP as the citizen whose name matches, from the login choice."""
+    import re
+
+    def login(page, citizen: str) -> None:
+        page.get_by_text("Entra con SPID").click()
+        page.get_by_role("link", name="SPID di prova (demo)").click()
+        page.get_by_label(re.compile(citizen)).check()
+        page.get_by_role("button", name="Accedi come questo cittadino").click()
+
+    return login

@@ -218,7 +218,7 @@ def _register(entry: ProtocolEntry) -> None:
                 description=description,
             )
         _update(entry, uploaded=[*entry.uploaded, attachment.pk], uploading_id=None)
-    _finish(entry)
+    _finish(entry, register=settings.code_register)
 
 
 def _has_attachment(client: PitreClient, entry: ProtocolEntry, description: str) -> bool:
@@ -227,7 +227,7 @@ def _has_attachment(client: PitreClient, entry: ProtocolEntry, description: str)
 
 
 @transaction.atomic
-def _finish(entry: ProtocolEntry) -> None:
+def _finish(entry: ProtocolEntry, *, register: str) -> None:
     from .services import application_protocol_registered
 
     locked = ProtocolEntry.objects.select_for_update().get(pk=entry.pk)
@@ -237,7 +237,7 @@ def _finish(entry: ProtocolEntry) -> None:
     locked.last_error = ""
     locked.save(update_fields=["status", "last_error", "updated_at"])
     if locked.kind == ProtocolEntry.Kind.APPLICATION:
-        application_protocol_registered(entry=locked)
+        application_protocol_registered(entry=locked, register=register)
 
 
 def _citizen(application: Application) -> Correspondent:

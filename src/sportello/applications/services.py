@@ -229,13 +229,13 @@ def application_submit(*, application: Application, user) -> Application:
     return application
 
 
-def application_protocol_registered(*, entry: ProtocolEntry) -> Application:
+def application_protocol_registered(*, entry: ProtocolEntry, register: str) -> Application:
     """The external register numbered the application (called by the registration task, in its transaction):
     store the number, the segnatura and the document id, "Inviata" -> "Protocollata", send the receipt."""
     application = _locked(entry.application)
     application.protocol_year, application.protocol_number = entry.year, entry.number
     application.protocolled_at = entry.registered_at
-    application.protocol_register = registration.protocol_settings_for(application.municipality).code_register
+    application.protocol_register = register
     application.protocol_segnatura = entry.segnatura
     application.protocol_document_id = entry.document_id
     if application.state == State.SUBMITTED:

@@ -2,8 +2,6 @@
 submits, the real task worker registers the application, which becomes "Protocollata" with the P.I.Tre. number,
 and the operator sees the segnatura."""
 
-import re
-
 import pytest
 from django.core.management import call_command
 
@@ -33,7 +31,7 @@ def trento_on_pitre(settings, tmp_path):
 
 
 def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
-    browser, live_server, sp_at_live_server, trento_on_pitre, run_tasks
+    browser, live_server, sp_at_live_server, demo_spid_login, trento_on_pitre, run_tasks
 ):
     from playwright.sync_api import expect
 
@@ -51,10 +49,7 @@ def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
 
     citizen.goto(f"{TRENTO}/servizi/iscrizione-albo-scrutatori/")
     citizen.locator("[data-element=service-online-access]").click()
-    citizen.get_by_text("Entra con SPID").click()
-    citizen.get_by_role("link", name="SPID di prova (demo)").click()
-    citizen.get_by_label(re.compile(r"Giulia Bianchi")).check()
-    citizen.get_by_role("button", name="Accedi come questo cittadino").click()
+    demo_spid_login(citizen, "Giulia Bianchi")
     expect(citizen.locator("#id_nome")).to_have_value("Giulia")
     citizen.get_by_label("Via e numero civico").fill("Via Belenzani 19")
     citizen.get_by_label("CAP").fill("38122")

@@ -343,3 +343,35 @@ def test_an_upload_whose_answer_is_lost_is_not_sent_twice(
     assert entry.status == ProtocolEntry.Status.REGISTERED
     [document] = fake_pitre.entries()
     assert len(document["Attachments"]) == 1 and fake_pitre.calls.count("UploadFileToDocument") == 1
+
+
+def test_mutual_tls_loads_the_client_certificate_without_leaving_it_on_disk(monkeypatch, tmp_path):
+    import ssl
+    import tempfile
+    from pathlib import Path
+
+    from sportello.applications.protocol.pitre import PitreClient
+
+    from .pitre_fixtures import key_pair
+
+    certificate, key = key_pair()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    loaded = []
+    original = ssl.SSLContext.load_cert_chain
+
+    def spy(self, certfile, keyfile=None, password=None):
+        loaded.append((Path(certfile).read_text(), Path(keyfile).read_text()))
+        return original(self, certfile, keyfile, password)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_cert_chain", spy)
+    client = PitreClient(
+        base_url="https://ws-t.pitre.tn.it/RestServices",
+        code_adm="c_f728",
+        username="sportello",
+        client_certificate=certificate,
+        client_key=key,
+    )
+    assert isinstance(client._ssl_context(), ssl.SSLContext)
+    assert loaded == [(certificate, key)]
+    assert list(tmp_path.iterdir()) == []  # the PEM files lived only while the context was built
+    assert key.splitlines()[1] not in repr(client)

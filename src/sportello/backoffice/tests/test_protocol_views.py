@@ -1,39 +1,14 @@
 """The administrators' protocol settings: P.I.Tre. connection, write-only certificate and key, the connection
 check, and the per-service filing."""
 
-import datetime
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from sportello.applications.models import ProtocolSettings, ServiceProtocolSettings
+from sportello.applications.tests.pitre_fixtures import key_pair as _key_pair
 from sportello.applications.tests.pitre_fixtures import use_pitre
 from sportello.catalog.tests.factories import ServiceFactory
 
 URL = "/comune-di-mori/it/operatori/ente/protocollo/"
-
-
-def _key_pair(cn="sportello.example.org"):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now)
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem
 
 
 def _form(**changes):
