@@ -205,7 +205,9 @@ class ProtocolSettings(models.Model):
     municipality = models.OneToOneField(
         Municipality, on_delete=models.CASCADE, related_name="protocol_settings"
     )
-    provider = models.CharField(_("registro di protocollo"), max_length=16, choices=Provider.choices)
+    provider = models.CharField(
+        _("registro di protocollo"), max_length=16, choices=Provider.choices, default=Provider.BUILTIN
+    )
     base_url = models.URLField(
         _("indirizzo del servizio"),
         blank=True,

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sportello.core.tasks import retry_later
@@ -73,6 +73,8 @@ def entry_create(*, application: Application, kind: str, direction: str, message
     from .tasks import protocol_entry_register
 
     reference = _reference(kind, application, message)
+    with translation.override("it"):  # the register's language, whatever the page the citizen used
+        subject = _subject(kind, application, reference)
     entry = ProtocolEntry.objects.create(
         municipality=application.municipality,
         application=application,
@@ -80,7 +82,7 @@ def entry_create(*, application: Application, kind: str, direction: str, message
         kind=kind,
         direction=direction,
         reference=reference,
-        subject=_subject(kind, application, reference),
+        subject=subject,
     )
     protocol_entry_register.enqueue(entry_id=entry.pk)
     return entry

@@ -14,6 +14,15 @@ from sportello.municipalities.models import Municipality
 
 from .pitre_fixtures import free_port, use_pitre
 
+
+def _shot(name: str):
+    from django.conf import settings
+
+    folder = settings.PROJECT_DIR / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
 TRENTO = "/comune-di-trento/it"
@@ -89,5 +98,11 @@ def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
     expect(operator.locator("h1")).to_contain_text(application.number)
     expect(operator.locator("[data-element=protocol-segnatura]")).to_contain_text(document["Signature"])
     expect(operator.locator("[data-element=application-protocol]")).to_contain_text("Protocollato")
+    operator.screenshot(path=str(_shot("operator-pitre-protocolled.png")), full_page=True)
+    operator.goto(f"{TRENTO}/operatori/ente/protocollo/")
+    expect(operator.locator("h1")).to_have_text("Registro di protocollo")
+    operator.get_by_role("button", name="Verifica connessione").click()
+    expect(operator.locator(".sportello-messages")).to_contain_text("Connessione riuscita")
+    operator.screenshot(path=str(_shot("admin-pitre-settings.png")), full_page=True)
     citizen.context.close()
     operator.context.close()
