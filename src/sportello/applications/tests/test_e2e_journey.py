@@ -62,8 +62,7 @@ def _expect():
 
 
 def test_citizen_and_operator_handle_an_application_end_to_end(
-    browser,
-    live_server,
+    new_page,
     sp_at_live_server,
     demo_spid_login,
     mori,
@@ -82,12 +81,7 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     isee = tmp_path / "isee.pdf"
     isee.write_bytes(PDF)
 
-    citizen = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
-    operator = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
+    citizen, operator = new_page(), new_page()
 
     # Citizen: service page -> SPID (demo IdP) -> form, page by page -> summary -> submit
     citizen.goto(f"{MORI}/servizi/contributo/")
@@ -161,5 +155,3 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     subjects = [m.subject for m in mail.outbox]
     assert any("Ricevuta della domanda" in subject for subject in subjects)
     assert any("Integrazioni ricevute" in subject for subject in subjects)
-    citizen.context.close()
-    operator.context.close()

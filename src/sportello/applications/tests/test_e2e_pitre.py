@@ -14,15 +14,6 @@ from sportello.municipalities.models import Municipality
 
 from .pitre_fixtures import free_port, use_pitre
 
-
-def _shot(name: str):
-    from django.conf import settings
-
-    folder = settings.PROJECT_DIR / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
 TRENTO = "/comune-di-trento/it"
@@ -40,7 +31,7 @@ def trento_on_pitre(settings, tmp_path):
 
 
 def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
-    browser, live_server, sp_at_live_server, demo_spid_login, trento_on_pitre, run_tasks
+    new_page, sp_at_live_server, demo_spid_login, trento_on_pitre, run_tasks
 ):
     from playwright.sync_api import expect
 
@@ -49,12 +40,7 @@ def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
     admin.set_password(TEST_PASSWORD)
     admin.must_change_password = False
     admin.save()
-    citizen = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
-    operator = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
+    citizen, operator = new_page(), new_page()
 
     citizen.goto(f"{TRENTO}/servizi/iscrizione-albo-scrutatori/")
     citizen.locator("[data-element=service-online-access]").click()
@@ -98,11 +84,7 @@ def test_citizen_submits_and_the_application_is_protocolled_in_pitre(
     expect(operator.locator("h1")).to_contain_text(application.number)
     expect(operator.locator("[data-element=protocol-segnatura]")).to_contain_text(document["Signature"])
     expect(operator.locator("[data-element=application-protocol]")).to_contain_text("Protocollato")
-    operator.screenshot(path=str(_shot("operator-pitre-protocolled.png")), full_page=True)
     operator.goto(f"{TRENTO}/operatori/ente/protocollo/")
     expect(operator.locator("h1")).to_have_text("Registro di protocollo")
     operator.get_by_role("button", name="Verifica connessione").click()
     expect(operator.locator(".sportello-messages")).to_contain_text("Connessione riuscita")
-    operator.screenshot(path=str(_shot("admin-pitre-settings.png")), full_page=True)
-    citizen.context.close()
-    operator.context.close()
