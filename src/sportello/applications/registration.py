@@ -149,16 +149,20 @@ def entry_run(*, entry_id: int, attempt: int = 0) -> None:
             claimed_until=None,
         )
         logger.warning("Protocol entry %s refused by P.I.Tre.", entry.reference)
-    except OSError as error:  # PitreUnavailable, and any other network error
+    except Exception as error:  # PitreUnavailable (an OSError), other network errors, and the unexpected
+        if isinstance(error, OSError):
+            reason = _("P.I.Tre. non raggiungibile (%(error)s).") % {"error": error}
+            logger.info("Protocol entry %s: P.I.Tre. unavailable", entry.reference)
+        else:
+            reason = _("Errore imprevisto durante la protocollazione.")
+            logger.exception("Protocol entry %s: unexpected error", entry.reference)
         will_retry = retry_later(protocol_entry_register, attempt=attempt, entry_id=entry.pk)
         _update(
             entry,
             status=ProtocolEntry.Status.PENDING if will_retry else ProtocolEntry.Status.FAILED,
-            last_error=_("P.I.Tre. non raggiungibile (%(error)s).") % {"error": error}
-            + (" " + _("Nuovo tentativo automatico più tardi.") if will_retry else ""),
+            last_error=reason + (" " + _("Nuovo tentativo automatico più tardi.") if will_retry else ""),
             claimed_until=None,
         )
-        logger.info("Protocol entry %s: P.I.Tre. unavailable, retry=%s", entry.reference, will_retry)
     else:
         _update(entry, claimed_until=None)
 

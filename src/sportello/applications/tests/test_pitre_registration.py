@@ -375,3 +375,24 @@ def test_mutual_tls_loads_the_client_certificate_without_leaving_it_on_disk(monk
     assert loaded == [(certificate, key)]
     assert list(tmp_path.iterdir()) == []  # the PEM files lived only while the context was built
     assert key.splitlines()[1] not in repr(client)
+
+
+def test_an_unexpected_error_releases_the_entry_and_retries_later(
+    mori, applicant, service, fake_pitre, monkeypatch
+):
+    use_pitre(mori, fake_pitre)
+    application = _submit(mori, applicant, service)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(registration, "receipt_from_document", broken)
+        entry = _run(application)
+    assert entry.status == ProtocolEntry.Status.PENDING and entry.claimed_until is None
+    assert (
+        entry.last_error.startswith("Errore imprevisto")
+        and _queued(entry)[-1].args_kwargs["kwargs"]["attempt"] == 1
+    )
+    entry = _run(application, attempt=1)  # adopts the document created by the broken run
+    assert entry.status == ProtocolEntry.Status.REGISTERED and len(fake_pitre.entries()) == 1
