@@ -211,6 +211,8 @@ def test_a_refusal_is_shown_to_the_operator_who_retries_by_hand(
     url = f"/comune-di-mori/it/operatori/pratiche/{application.pk}/"
     page = client.get(url).content.decode()
     assert "In attesa di protocollo" in page and "Registro RP chiuso" in page
+    dashboard = client.get("/comune-di-mori/it/operatori/").content.decode()
+    assert "Pratiche non protocollate" in dashboard and f"/pratiche/{application.pk}/" in dashboard
     response = client.post(f"{url}protocollo", {"voce": entry.pk})
     assert response.status_code == 302
     entry.refresh_from_db()
