@@ -398,3 +398,17 @@ def test_an_unexpected_error_releases_the_entry_and_retries_later(
     )
     entry = _run(application, attempt=1)  # adopts the document created by the broken run
     assert entry.status == ProtocolEntry.Status.REGISTERED and len(fake_pitre.entries()) == 1
+
+
+def test_an_anonymous_application_is_registered_with_the_sender_from_the_form(mori, service, fake_pitre):
+    from sportello.catalog.constants import AccessLevel
+
+    use_pitre(mori, fake_pitre)
+    service.access_level = AccessLevel.ANONYMOUS
+    service.save()
+    values = {"nome": "Carla", "cognome": "Neri", "email": "carla@example.org"}
+    application = submitted_application(municipality=mori, applicant=None, service=service, data=values)
+    _run(application)
+    assert application.state == State.REGISTERED
+    sender = fake_pitre.entries()[0]["Sender"]
+    assert (sender["Name"], sender["Surname"], sender["Email"]) == ("Carla", "Neri", "carla@example.org")
