@@ -213,8 +213,14 @@ def application_submit(*, application: Application, user) -> Application:
         raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
     _fire(application, "submit", user=user, actor=Actor.CITIZEN, notify=False)
     application.submitted_at = timezone.now()
+    return _protocol_register(application)
+
+
+def _protocol_register(application: Application) -> Application:
+    """Register a just-submitted application (locked, in the caller's transaction): the built-in register numbers
+    it now ("Protocollata"); an external one (P.I.Tre.) gets an entry and a task, and it stays "Inviata" until
+    ``application_protocol_registered``. Whatever submits (the citizen, a successful payment) ends here."""
     if registration.uses_external_register(application.municipality):
-        # Recorded as submitted now; the register's number arrives later (``application_protocol_registered``).
         application.receipt_sha256 = receipt_digest(application)
         application.save()
         registration.entry_create(application=application, kind=ProtocolEntry.Kind.APPLICATION, direction="A")
