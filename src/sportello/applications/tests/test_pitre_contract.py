@@ -9,6 +9,7 @@ Skips with the reason when the spec or npx is missing; under ``CI=true`` that is
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -34,23 +35,26 @@ def _unavailable(reason: str):
 
 
 @pytest.fixture(scope="module")
-def prism():
+def prism(tmp_path_factory):
     if not SPEC.exists():
         _unavailable(f"P.I.Tre. contract not found at {SPEC}")
     npx = shutil.which("npx")
     if npx is None:
         _unavailable("npx (Node.js) is not installed: Prism cannot run")
     port = free_port()
+    log = (tmp_path_factory.mktemp("prism") / "prism.log").open("w+b")  # a pipe nobody reads would fill up
     process = subprocess.Popen(  # noqa: S603 (fixed arguments)
         [npx, "--yes", "@stoplight/prism-cli@5", "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # npx starts Prism as a child: stop the whole group
     )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                pytest.fail(f"Prism exited: {process.stdout.read().decode()[-2000:]}")
+                log.seek(0)
+                pytest.fail(f"Prism exited: {log.read().decode()[-2000:]}")
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
@@ -59,11 +63,12 @@ def prism():
             pytest.fail("Prism did not start within 120 s")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
 
 
 @pytest.fixture
