@@ -60,6 +60,7 @@ def test_production_starts_with_a_proper_configuration():
         ({"SECRET_KEY": "sportello-insecure-development-key-never-use-in-production"}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
+        ({"SPORTELLO_SANDBOX_PROVIDERS": "pitre_sandbox"}, "sandbox providers are enabled (pitre_sandbox)"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"EMAIL_URL": ""}, "EMAIL_URL"),
     ],
