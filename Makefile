@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test
+.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test agid
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -70,6 +70,10 @@ bench: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
+
+# AgID's validator of municipal sites against the running demo (AGID_VALIDATOR=<built checkout>; see the README).
+agid: $(STAMP)
+	scripts/agid-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
