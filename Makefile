@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test pitre-sandbox
+.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test pitre-sandbox agid css lighthouse
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -70,6 +70,18 @@ bench: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
+
+# AgID's validator of municipal sites against the running demo (AGID_VALIDATOR=<built checkout>; see the README).
+agid: $(STAMP)
+	scripts/agid-check
+
+# The trimmed Bootstrap Italia stylesheet and icon sprite (PurgeCSS from npm); commit the output.
+css: $(STAMP)
+	scripts/build-css
+
+# Lighthouse (mobile) on the running demo: median of 3 runs on five citizen pages (make run first).
+lighthouse: $(STAMP)
+	$(BIN)/python scripts/lighthouse.py http://127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, dashboard, municipality, protocol, services, staff
+from .views import applications, auth, content, dashboard, municipality, protocol, services, staff
 
 app_name = "backoffice"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("personale/<int:pk>/reimposta-password", staff.staff_password_reset, name="staff_password_reset"),
     path("ente/", municipality.municipality_settings, name="municipality_settings"),
     path("ente/protocollo/", protocol.protocol_settings, name="protocol_settings"),
+    path("faq/", content.faq_list, name="faq_list"),
+    path("faq/<int:pk>/", content.faq_edit, name="faq_edit"),
+    path("faq/<int:pk>/elimina", content.faq_delete, name="faq_delete"),
     path("servizi/", services.service_list, name="service_list"),
     path("servizi/nuovo/", services.service_create, name="service_create"),
     path("servizi/<int:pk>/", services.service_general, name="service_general"),
@@ -53,4 +56,5 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+    path("statistiche/valutazioni/", content.rating_list, name="rating_list"),
 ]
