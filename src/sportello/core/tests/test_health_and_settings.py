@@ -93,4 +93,4 @@ def test_pages_render_with_the_production_static_storage(client, mori, settings,
     for url in ("/comune-di-mori/it/", "/comune-di-mori/it/servizi/", "/comune-di-mori/it/operatori/login"):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "/static/css/bootstrap-italia.min." in response.content.decode()
+        assert "/static/sportello/bootstrap-italia.purged." in response.content.decode()
