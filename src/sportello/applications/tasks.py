@@ -95,20 +95,32 @@ def application_message_notify(*, message_id: int) -> None:
         "application__assigned_to",
     ).get(pk=message_id)
     application = message.application
+    if message.internal:
+        return  # a note among staff: nobody is e-mailed
     if message.from_office:
-        recipient, url = application.applicant, _citizen_url(application)
-        if recipient is None:
-            return  # anonymous applicants have no personal area to read and answer messages in
-        recipient = application.assigned_to
-        url = _staff_url(application, recipient.language) if recipient else ""
-    if recipient is None or not recipient.email:
+        # Anonymous applicants have no personal area to read and answer messages in.
+        if application.applicant is not None:
+            _message_email(message, application.applicant, _citizen_url(application))
+        return
+    # From the citizen: the operator handling it, else every operator enabled on the service.
+    office = (
+        [application.assigned_to]
+        if application.assigned_to
+        else application.service.operators.filter(is_active=True)
+    )
+    for operator in office:
+        _message_email(message, operator, _staff_url(application, operator.language))
+
+
+def _message_email(message, recipient, url: str) -> None:
+    if not recipient.email:
         return
     send_templated_email(
         to=[recipient.email],
         template="emails/application_message",
         language=recipient.language,
-        municipality=application.municipality,
-        context={"application": application, "message": message, "url": url},
+        municipality=message.application.municipality,
+        context={"application": message.application, "message": message, "url": url},
     )
 
 
