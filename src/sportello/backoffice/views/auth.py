@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,6 @@ class StaffLoginForm(AuthenticationForm):
             "Nome utente o password non corretti. Dopo 5 tentativi errati l'accesso viene bloccato per 15 minuti."
         ),
         "inactive": gettext_lazy("Questo account è disattivato."),
-        "not_staff": gettext_lazy("Questo account non è abilitato all'area operatori di %(municipality)s."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -34,13 +33,14 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def confirm_login_allowed(self, user):
+        """An account without a role here gets the wrong-password answer, and counts as a failed attempt:
+        neither the message nor the lockout tells an attacker that another office's password is right."""
         super().confirm_login_allowed(user)
         if not has_role(user, self.request.municipality):
-            raise ValidationError(
-                self.error_messages["not_staff"],
-                code="not_staff",
-                params={"municipality": self.request.municipality.name},
+            user_login_failed.send(
+                sender=type(self), credentials={"username": user.get_username()}, request=self.request
             )
+            raise self.get_invalid_login_error()
 
 
 def _safe_next(request) -> str | None:
