@@ -1,5 +1,7 @@
 """The citizen's side of applications: fill the form page by page, check, submit, follow, answer."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
-from sportello.identity.session import login_url
+from sportello.identity.session import citizen_level, login_url
 
 from .forms import CitizenMessageForm
 
@@ -53,6 +55,27 @@ def get_citizen_application(request, pk: int) -> Application:
     return application
 
 
+def citizen_application(view):
+    """Citizen views of one application: it must be this citizen's, and the session must have the SPID level
+    its service needs (a lower one is sent to authenticate again, as when starting the service)."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        application = get_citizen_application(request, pk)
+        needed = application.service.access_level
+        if not levels.level_satisfies(citizen_level(request), needed):
+            # After a POST the citizen comes back to the application's page, not to a form to resubmit.
+            next_url = (
+                request.get_full_path()
+                if request.method in ("GET", "HEAD")
+                else _url(request, "portal:application_detail", application)
+            )
+            return redirect(login_url(request, next_url=next_url, level=needed))
+        return view(request, application, **kwargs)
+
+    return wrapper
+
+
 def _identity(user) -> dict:
     if user is None:
         return {}
@@ -73,8 +96,8 @@ def _url(request, name: str, application: Application, **query) -> str:
 
 
 @never_cache
-def application_fill(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_fill(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
     definition = application.form_version.definition
@@ -119,8 +142,8 @@ def application_fill(request, pk: int):
 
 
 @never_cache
-def application_summary(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_summary(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
     if request.method == "POST":
@@ -147,8 +170,8 @@ def application_summary(request, pk: int):
     )
 
 
-def application_submitted(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_submitted(request, application: Application):
     if application.state == State.DRAFT:
         return redirect(_url(request, "portal:application_summary", application))
     return render(
@@ -158,9 +181,9 @@ def application_submitted(request, pk: int):
     )
 
 
-def application_receipt(request, pk: int):
+@citizen_application
+def application_receipt(request, application: Application):
     """The PDF receipt: the one kept at submission, or the same document rendered again from the stored data."""
-    application = get_citizen_application(request, pk)
     if application.submitted_at is None:
         raise Http404("Not submitted")
     stored = application.attachments.filter(kind=Attachment.Kind.RECEIPT).first()
@@ -186,8 +209,8 @@ def application_list(request):
     return render(request, "portal/applications/list.html", {"page": page})
 
 
-def application_detail(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_detail(request, application: Application):
     if application.state == State.DRAFT:
         return redirect(_url(request, "portal:application_fill", application))
     actions = available(application.state, Actor.CITIZEN)
@@ -211,8 +234,8 @@ def application_detail(request, pk: int):
 
 
 @require_POST
-def application_withdraw(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_withdraw(request, application: Application):
     try:
         applications.application_withdraw(application=application, user=_citizen(request))
     except ValidationError as error:
@@ -223,9 +246,9 @@ def application_withdraw(request, pk: int):
 
 
 @require_POST
-def application_message(request, pk: int):
+@citizen_application
+def application_message(request, application: Application):
     """A message to the office; while integrations are requested it is the answer that sends them."""
-    application = get_citizen_application(request, pk)
     form = CitizenMessageForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -251,8 +274,8 @@ def application_message(request, pk: int):
     return redirect(_url(request, "portal:application_detail", application) + "#messaggi")
 
 
-def application_document(request, pk: int, attachment_pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_document(request, application: Application, attachment_pk: int):
     attachment = application.attachments.exclude(message__internal=True).filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("No such document")
