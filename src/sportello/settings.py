@@ -166,14 +166,29 @@ if ENV == "test":
     # Hashing is real in every other environment; the suite only needs it fast.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: 5 failures for one username from one address lock it out for 15 minutes.
+# The reverse proxies in front of Sportello (addresses or networks, e.g. "10.0.0.5,10.1.0.0/24"): only from them
+# is the client's address read in X-Forwarded-For (sportello.core.clientip). Empty: the connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_HEADER = "HTTP_" + os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For").upper().replace(
+    "-", "_"
+)
+# Behind a TLS-terminating proxy (the default in production) the scheme comes from X-Forwarded-Proto: trusted
+# only with the proxies declared. SPORTELLO_BEHIND_PROXY=false when gunicorn faces the clients itself.
+BEHIND_PROXY = env_bool("SPORTELLO_BEHIND_PROXY", PRODUCTION)
+
+# Login throttling (sportello.accounts.throttling): 5 failures for one username from one address lock it out for
+# 15 minutes; past 10 failures from one address, across usernames, each attempt waits longer (a progressive delay).
+# A browser where the account logged in before is trusted for it: neither applies to it.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sportello.backoffice.views.auth.lockout"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+AXES_CLIENT_IP_CALLABLE = "sportello.core.clientip.client_ip"
+AXES_WHITELIST_CALLABLE = "sportello.accounts.throttling.known_device"
 AXES_VERBOSE = False
+LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FREE_FAILURES", "10"))
+LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", "300"))
 
 # Sessions and cookies: first-party only, nothing for third parties.
 SESSION_COOKIE_HTTPONLY = True
@@ -183,8 +198,14 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+if PRODUCTION and BEHIND_PROXY:
+    if not TRUSTED_PROXIES:
+        raise ImproperlyConfigured(
+            "Refusing to start in production: behind a reverse proxy (SECURE_PROXY_SSL_HEADER) TRUSTED_PROXIES must "
+            "list the proxies' addresses (or set SPORTELLO_BEHIND_PROXY=false when no proxy is in front)."
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 

@@ -45,6 +45,7 @@ GOOD_PRODUCTION = {
     "DEBUG": "false",
     "SPID_SP_IPA_CODE": "c_f728",
     "SPID_SP_CONTACT_EMAIL": "spid@example.org",
+    "TRUSTED_PROXIES": "10.0.0.5",
 }
 
 
@@ -62,6 +63,7 @@ def test_production_starts_with_a_proper_configuration():
         ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"EMAIL_URL": ""}, "EMAIL_URL"),
+        ({"TRUSTED_PROXIES": ""}, "behind a reverse proxy (SECURE_PROXY_SSL_HEADER) TRUSTED_PROXIES must"),
     ],
 )
 def test_production_refuses_to_start_when_unsafe(override, reason):
@@ -77,3 +79,23 @@ def test_production_refuses_to_start_when_unsafe(override, reason):
 def test_production_has_no_sandbox_providers_by_default():
     env = {k: v for k, v in GOOD_PRODUCTION.items() if k != "SPORTELLO_SANDBOX_PROVIDERS"}
     assert _import_settings(**env).returncode == 0
+
+
+def test_production_without_a_proxy_does_not_trust_forwarded_headers():
+    script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    env = {
+        **GOOD_PRODUCTION,
+        "TRUSTED_PROXIES": "",
+        "SPORTELLO_BEHIND_PROXY": "false",
+        "PYTHONPATH": str(SRC),
+    }
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="sportello.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + script],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
