@@ -263,7 +263,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
-PERIODIC_TASKS: dict[str, tuple[str, int]] = {}
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
+}
+
+# Anonymous applications (services with anonymous access, used without logging in), per address and service:
+# new drafts and submissions (each takes an official protocol number) per hour; drafts left untouched this many
+# hours are purged by the periodic task below.
+ANONYMOUS_DRAFTS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFTS_PER_HOUR", "20"))
+ANONYMOUS_SUBMISSIONS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_SUBMISSIONS_PER_HOUR", "5"))
+ANONYMOUS_DRAFT_MAX_AGE_HOURS = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFT_MAX_AGE_HOURS", "24"))
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -162,3 +162,32 @@ def application_receipt_send(*, application_id: int) -> None:
                 context={"application": application, "url": _citizen_url(application)},
                 attachments=[(receipt.name, pdf, "application/pdf")],
             )
+
+
+@task()
+def anonymous_drafts_purge() -> int:
+    """Delete anonymous drafts left untouched for ``ANONYMOUS_DRAFT_MAX_AGE_HOURS`` and their files (idempotent).
+
+    Nobody can resume them after their browser session is gone, and crawlers must not fill the database.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import Application, Attachment
+    from .states import State
+
+    limit = timezone.now() - timedelta(hours=settings.ANONYMOUS_DRAFT_MAX_AGE_HOURS)
+    stale = Application.objects.filter(applicant__isnull=True, state=State.DRAFT, updated_at__lt=limit)
+    purged = 0
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            application = stale.select_for_update(of=("self",)).filter(pk=pk).first()
+            if application is None:  # resumed meanwhile, or purged by another run
+                continue
+            files = [a.file for a in Attachment.objects.filter(application=application)]
+            application.delete()  # its attachments' rows go with it
+            transaction.on_commit(lambda files=files: [f.delete(save=False) for f in files])
+            purged += 1
+    return purged

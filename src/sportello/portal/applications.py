@@ -15,6 +15,7 @@ from sportello.applications import services as applications
 from sportello.applications.models import Application, Attachment
 from sportello.applications.receipts import render_receipt_pdf
 from sportello.applications.states import Actor, State, available
+from sportello.core.clientip import client_fingerprint
 from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
@@ -122,23 +123,59 @@ def application_fill(request, application: Application):
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
-                if page + 1 < pages:
-                    return redirect(_url(request, "portal:application_fill", application, pagina=page + 1))
-                return redirect(_url(request, "portal:application_summary", application))
+                return _after_page(request, application, page, pages)
     else:
         initial = initial_values(definition, _identity(application.applicant)) | application.data
         form = form_class(initial=initial)
     files = {a.field_key: a for a in application.attachments.filter(kind=Attachment.Kind.FORM)}
+    return _render_page(request, application.service, form, page, pages, files=files)
+
+
+def _after_page(request, application: Application, page: int, pages: int):
+    if page + 1 < pages:
+        return redirect(_url(request, "portal:application_fill", application, pagina=page + 1))
+    return redirect(_url(request, "portal:application_summary", application))
+
+
+def _render_page(request, service, form, page: int, pages: int, *, files=None, status: int = 200):
     context = {
-        "application": application,
-        "service": application.service,
+        "service": service,
         "form": form,
         "page": page,
         "pages": pages,
         "page_title": form.page_title,
-        "files": files,
+        "files": files or {},
     }
-    return render(request, "portal/applications/fill.html", context)
+    return render(request, "portal/applications/fill.html", context, status=status)
+
+
+def application_first_page(request, service):
+    """The first page of a new application, at the service's start URL: the draft is created only when this page
+    is sent valid, so crawlers and link prefetchers (GET) create nothing."""
+    definition = service.form_version.definition
+    pages = len(definition["pages"])
+    form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=0)
+    citizen = _citizen(request)
+    if request.method != "POST":
+        form = form_class(initial=initial_values(definition, _identity(citizen)))
+        return _render_page(request, service, form, 0, pages)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            application = applications.application_start(
+                service=service,
+                applicant=citizen,
+                origin=client_fingerprint(request) if citizen is None else "",
+                cleaned_data=form.cleaned_data,
+                serialized=serialize(definition, form.cleaned_data),
+            )
+        except applications.RateLimited as error:
+            messages.error(request, " ".join(error.messages))
+            return _render_page(request, service, form, 0, pages, status=429)
+        if citizen is None:
+            remember_anonymous(request, application)
+        return _after_page(request, application, 0, pages)
+    return _render_page(request, service, form, 0, pages)
 
 
 @never_cache
@@ -146,9 +183,13 @@ def application_fill(request, application: Application):
 def application_summary(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
+    status = 200
     if request.method == "POST":
         try:
             applications.application_submit(application=application, user=_citizen(request))
+        except applications.RateLimited as error:
+            messages.error(request, " ".join(error.messages))
+            status = 429
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except (applications.TransitionNotAllowed, PermissionDenied):
@@ -167,6 +208,7 @@ def application_summary(request, application: Application):
             "summary": summary,
             "complete": complete,
         },
+        status=status,
     )
 
 

@@ -244,15 +244,17 @@ def test_filling_is_validated_on_the_server_page_by_page_then_submitted_with_a_r
     }
     service = ServiceFactory(municipality=mori, slug="x")
     service_form_save(service=service, definition=definition)
-    fill = client.get(f"{BASE}/servizi/x/accedi/")["Location"]
-    assert fill.endswith("/compila/")
-    assert "Richiedente" in client.get(f"{fill}?pagina=1").content.decode()  # no skipping ahead
-    bad = client.post(fill, {"nome": "", "email": "x"})
+    start = f"{BASE}/servizi/x/accedi/"
+    assert "Richiedente" in client.get(start).content.decode()  # the first page, at the start URL
+    bad = client.post(start, {"nome": "", "email": "x"})
     assert bad.status_code == 200 and "Questo campo è obbligatorio" in bad.content.decode()
-    assert (
-        client.post(fill, {"nome": "<b>Anna</b>", "email": "anna@example.org"})["Location"]
-        == f"{fill}?pagina=1"
-    )
+    from sportello.applications.models import Application
+
+    assert not Application.objects.exists()  # nothing stored until the first page is valid
+    page_two_url = client.post(start, {"nome": "<b>Anna</b>", "email": "anna@example.org"})["Location"]
+    fill = page_two_url.removesuffix("?pagina=1")
+    assert fill.endswith("/compila/") and page_two_url == f"{fill}?pagina=1"
+    assert client.get(fill).status_code == 200
     page_two = client.get(f"{fill}?pagina=1").content.decode()
     assert "Leggi con attenzione." in page_two and "Dettagli" in page_two
     assert client.post(f"{fill}?pagina=1", {"figli": "99"}).status_code == 200
