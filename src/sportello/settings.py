@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,8 @@ if PRODUCTION:
     problems = []
     if DEBUG:
         problems.append("DEBUG is on")
-    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 40:
-        problems.append("SECRET_KEY is the default one or shorter than 40 characters")
+    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("SECRET_KEY is the default one, shorter than 50 characters or not random")
     if SANDBOX_PROVIDERS:
         problems.append(f"sandbox providers are enabled ({', '.join(SANDBOX_PROVIDERS)})")
     if not ALLOWED_HOSTS:
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bootstrap_italia_template",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     # domain
@@ -104,6 +106,8 @@ MIDDLEWARE = [
     "sportello.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sportello.core.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -122,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sportello.core.context_processors.sportello",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -190,6 +195,23 @@ AXES_VERBOSE = False
 LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FREE_FAILURES", "10"))
 LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", "300"))
 
+# Content-Security-Policy (django-csp): scripts only from Sportello itself or inline with the response's nonce
+# (templates write nonce="{{ CSP_NONCE }}"); no plugins, no framing, no foreign base URL. Styles allow inline ones:
+# Bootstrap Italia's scripts create <style> elements at run time (its fonts, some components). No form-action:
+# the SAML forms post to the citizens' identity providers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # Sessions and cookies: first-party only, nothing for third parties.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -207,6 +229,18 @@ if PRODUCTION and BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # On by default (manage.py check --deploy is clean); an installation whose subdomains are not all on HTTPS, or
+    # that does not want the preload list, turns them off knowingly, and the matching warning is silenced.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, enabled in (
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+            ("security.W021", SECURE_HSTS_PRELOAD),
+        )
+        if not enabled
+    ]
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 
 # Languages: Italian first; English and German complete. The language sits after the municipality's

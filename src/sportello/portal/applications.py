@@ -17,6 +17,7 @@ from sportello.applications.receipts import render_receipt_pdf
 from sportello.applications.states import Actor, State, available
 from sportello.core.clientip import client_fingerprint
 from sportello.core.downloads import file_download
+from sportello.core.middleware import ANONYMOUS_APPLICATIONS_SESSION_KEY
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
@@ -24,7 +25,7 @@ from sportello.identity.session import citizen_level, login_url
 
 from .forms import CitizenMessageForm
 
-SESSION_KEY = "anonymous_applications"
+SESSION_KEY = ANONYMOUS_APPLICATIONS_SESSION_KEY
 
 
 def remember_anonymous(request, application: Application) -> None:

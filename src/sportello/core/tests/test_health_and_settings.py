@@ -38,7 +38,7 @@ def _import_settings(**env):
 
 GOOD_PRODUCTION = {
     "SPORTELLO_ENV": "production",
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "pVq3-r8Zt!f2Lw9#kH4mXy7&bN1sD6eJ0aQcU5gT-3nWv8Ye2Rk",
     "ALLOWED_HOSTS": "servizi.example.org",
     "EMAIL_URL": "smtp://mail.example.org:587",
     "SPORTELLO_SANDBOX_PROVIDERS": "",
@@ -60,6 +60,7 @@ def test_production_starts_with_a_proper_configuration():
         ({"DEBUG": "true"}, "DEBUG is on"),
         ({"SECRET_KEY": "sportello-insecure-development-key-never-use-in-production"}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "SECRET_KEY"),
         ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"EMAIL_URL": ""}, "EMAIL_URL"),
