@@ -27,12 +27,20 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatc
     assert response.json()["database"] == "unreachable"
 
 
-def _import_settings(**env):
+def environment_with(**env) -> dict:
+    """This process's environment without its secrets and debug flag, plus ``env``: for a fresh interpreter."""
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
     environment.update(env)
     environment["PYTHONPATH"] = str(SRC)
+    return environment
+
+
+def _import_settings(**env):
     return subprocess.run(
-        [sys.executable, "-c", "import sportello.settings"], env=environment, capture_output=True, text=True
+        [sys.executable, "-c", "import sportello.settings"],
+        env=environment_with(**env),
+        capture_output=True,
+        text=True,
     )
 
 
@@ -83,18 +91,12 @@ def test_production_has_no_sandbox_providers_by_default():
 
 
 def test_production_without_a_proxy_does_not_trust_forwarded_headers():
-    script = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
-    env = {
-        **GOOD_PRODUCTION,
-        "TRUSTED_PROXIES": "",
-        "SPORTELLO_BEHIND_PROXY": "false",
-        "PYTHONPATH": str(SRC),
-    }
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
-    environment.update(env, DJANGO_SETTINGS_MODULE="sportello.settings")
+    script = "import django; django.setup(); from django.conf import settings; "
+    script += "print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    env = {**GOOD_PRODUCTION, "TRUSTED_PROXIES": "", "SPORTELLO_BEHIND_PROXY": "false"}
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + script],
-        env=environment,
+        [sys.executable, "-c", script],
+        env=environment_with(**env, DJANGO_SETTINGS_MODULE="sportello.settings"),
         capture_output=True,
         text=True,
     )

@@ -1,10 +1,8 @@
 """Content-Security-Policy with nonces, no caching of personal data, and a clean `check --deploy`."""
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,8 +16,9 @@ from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
 from sportello.identity.demo_idp.idp import DEMO_IDPS
 
+from .test_health_and_settings import GOOD_PRODUCTION, SRC, environment_with
+
 BASE = "/comune-di-mori/it"
-SRC = Path(__file__).resolve().parents[3]
 
 
 def _policy(response) -> dict[str, list[str]]:
@@ -139,31 +138,13 @@ def test_public_pages_for_visitors_stay_cacheable(client, mori):
     assert "no-store" not in client.get(f"{BASE}/servizi/").get("Cache-Control", "")
 
 
-def _production_env(**extra) -> dict:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
-    environment.update(
-        SPORTELLO_ENV="production",
-        SECRET_KEY="pVq3-r8Zt!f2Lw9#kH4mXy7&bN1sD6eJ0aQcU5gT-3nWv8Ye2Rk",
-        ALLOWED_HOSTS="servizi.example.org",
-        EMAIL_URL="smtp://mail.example.org:587",
-        SPORTELLO_SANDBOX_PROVIDERS="",
-        DEBUG="false",
-        SPID_SP_IPA_CODE="c_f728",
-        SPID_SP_CONTACT_EMAIL="spid@example.org",
-        TRUSTED_PROXIES="10.0.0.5",
-        PYTHONPATH=str(SRC),
-        **extra,
-    )
-    return environment
-
-
 @pytest.mark.parametrize(
     "hsts", [{}, {"SECURE_HSTS_INCLUDE_SUBDOMAINS": "false", "SECURE_HSTS_PRELOAD": "false"}]
 )
 def test_check_deploy_reports_nothing_in_production(tmp_path, hsts):
     result = subprocess.run(
         [sys.executable, str(SRC.parent / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(SPORTELLO_VAR_DIR=str(tmp_path), **hsts),
+        env=environment_with(**GOOD_PRODUCTION, SPORTELLO_VAR_DIR=str(tmp_path), **hsts),
         capture_output=True,
         text=True,
     )
