@@ -261,8 +261,9 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # The demo serves as production does: fingerprinted, compressed files (after collectstatic).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if ENV in {"production", "demo"}
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -298,12 +299,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
+    "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
     "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
 }
 
 # Anonymous applications (services with anonymous access, used without logging in), per address and service:
 # new drafts and submissions (each takes an official protocol number) per hour; drafts left untouched this many
-# hours are purged by the periodic task below.
+# hours are purged by the periodic task above.
 ANONYMOUS_DRAFTS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFTS_PER_HOUR", "20"))
 ANONYMOUS_SUBMISSIONS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_SUBMISSIONS_PER_HOUR", "5"))
 ANONYMOUS_DRAFT_MAX_AGE_HOURS = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFT_MAX_AGE_HOURS", "24"))

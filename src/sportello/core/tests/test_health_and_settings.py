@@ -102,3 +102,19 @@ def test_production_without_a_proxy_does_not_trust_forwarded_headers():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "None"
+
+
+def test_pages_render_with_the_production_static_storage(client, mori, settings, tmp_path):
+    """Production and the demo serve fingerprinted files from a manifest: every {% static %} must be in it."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)  # (settings changes reset the storage)
+    for url in ("/comune-di-mori/it/", "/comune-di-mori/it/servizi/", "/comune-di-mori/it/operatori/login"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "/static/css/bootstrap-italia.min." in response.content.decode()
