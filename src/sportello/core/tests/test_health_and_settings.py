@@ -28,8 +28,10 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, db, monkeypatc
 
 
 def environment_with(**env) -> dict:
-    """This process's environment without its secrets and debug flag, plus ``env``: for a fresh interpreter."""
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "EMAIL_URL"}}
+    """This process's environment without its secrets, debug and test-only flags, plus ``env``: for a fresh
+    interpreter (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process)."""
+    unwanted = {"DEBUG", "SECRET_KEY", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in unwanted}
     environment.update(env)
     environment["PYTHONPATH"] = str(SRC)
     return environment
