@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test
+.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test pitre-sandbox
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -74,6 +74,11 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# A local fake P.I.Tre. for the demo (sandbox provider pitre_sandbox); switches the Comune di Trento to it.
+pitre-sandbox: export SPORTELLO_ENV ?= demo
+pitre-sandbox: $(STAMP)
+	$(MANAGE) pitre_sandbox --port 8500 --configure comune-di-trento
 
 # Extract the strings to translate into the English and German catalogues (needs GNU gettext).
 messages: $(STAMP)

@@ -191,3 +191,11 @@ def anonymous_drafts_purge() -> int:
             transaction.on_commit(lambda files=files: [f.delete(save=False) for f in files])
             purged += 1
     return purged
+
+
+@task()
+def protocol_entry_register(*, entry_id: int, attempt: int = 0) -> None:
+    """Register one ``ProtocolEntry`` in the municipality's external register (``registration.entry_run``)."""
+    from .registration import entry_run
+
+    entry_run(entry_id=entry_id, attempt=attempt)

@@ -157,6 +157,7 @@ POST_ONLY = {
     "service_page_action",
     "application_action",
     "application_message",
+    "application_protocol_retry",
 }
 
 
@@ -174,6 +175,7 @@ def test_operators_get_403_on_admin_pages(
         "application_export": 200,
         "application_action": 400,
         "application_message": 400,
+        "application_protocol_retry": 400,
         "statistics": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):

@@ -72,6 +72,7 @@ def test_production_starts_with_a_proper_configuration():
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "x" * 60}, "SECRET_KEY"),
         ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
+        ({"SPORTELLO_SANDBOX_PROVIDERS": "pitre_sandbox"}, "sandbox providers are enabled (pitre_sandbox)"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"EMAIL_URL": ""}, "EMAIL_URL"),
         ({"TRUSTED_PROXIES": ""}, "behind a reverse proxy (SECURE_PROXY_SSL_HEADER) TRUSTED_PROXIES must"),
