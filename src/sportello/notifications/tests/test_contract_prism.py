@@ -6,7 +6,6 @@ spec or npx is missing; under CI=true those are failures.
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -16,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from sportello.applications.tests.pitre_fixtures import free_port
 from sportello.notifications.io_content import io_content_render
 from sportello.notifications.providers import IOError_, IONotFound, IOTransient, Profile
 from sportello.notifications.providers.io import HttpIOClient
@@ -31,24 +31,13 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8600-8699")
-
-
 @pytest.fixture(scope="module")
 def prism():
     if not SPEC.exists():
         _unavailable(f"App IO spec not found at {SPEC}")
     if shutil.which("npx") is None:
         _unavailable("npx not installed: Prism cannot run")
-    port = _free_port()
+    port = free_port(PORTS)
     process = subprocess.Popen(
         ["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
         stdout=subprocess.DEVNULL,
