@@ -333,6 +333,13 @@ def application_message_post(
 ) -> Message:
     """A message in the thread: staff may write internal notes; citizens only write to the office."""
     application = _locked(application)
+    if user is None:  # the applicant of an anonymous application has no account to be answered on
+        raise ValidationError(
+            _(
+                "La domanda è stata presentata senza accedere: per scrivere all'ufficio usa i recapiti del"
+                " servizio."
+            )
+        )
     from_office = application.applicant_id != user.pk
     if from_office:
         _check_actor(user, application, Actor.OPERATOR)

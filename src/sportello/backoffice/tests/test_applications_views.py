@@ -598,3 +598,29 @@ def test_dashboard_links_the_list_with_the_open_count(operator_client, applicati
     page = soup(operator_client.get("/comune-di-mori/it/operatori/"))
     assert page.select_one("[data-element=open-applications]").get_text(strip=True) == "1 pratica aperta."
     assert page.find("a", string="Vai all'elenco pratiche")["href"] == f"{BASE}/"
+
+
+@pytest.mark.parametrize("params", [{"al": "9999-12-31"}, {"dal": "0001-01-01"}, {"dal": "31/12/9999"}])
+def test_out_of_range_dates_are_reported_not_a_500(admin_client, application, params):
+    listing = admin_client.get(f"{BASE}/", params)
+    assert listing.status_code == 200
+    assert "Indica una data tra il 1900 e il 2100." in errors(listing)
+    for export_format in ("csv", "xlsx"):
+        export = admin_client.get(f"{BASE}/esporta/", {"formato": export_format, **params})
+        assert export.status_code == 400
+        assert "I filtri non sono validi" in export.content.decode()
+
+
+def test_export_fails_before_streaming_when_the_query_fails(admin_client, application, monkeypatch):
+    """A failing query is an error response, never a 200 download cut short half-way."""
+    from django.db import DatabaseError
+
+    from sportello.backoffice.views import applications as views
+
+    def failing_rows(queryset, *, text_dates):
+        raise DatabaseError("the database went away")
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(views, "_export_rows", failing_rows)
+    with pytest.raises(DatabaseError):
+        admin_client.get(f"{BASE}/esporta/", {"formato": "csv"})

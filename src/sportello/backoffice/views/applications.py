@@ -390,11 +390,17 @@ class _Echo:
 
 def _csv_response(queryset, filename):
     writer = csv.writer(_Echo(), delimiter=";")
+    # The query runs (and its first row is read) before the response starts: a failure is then an error
+    # page, not a 200 download cut short half-way that looks complete.
+    rows = _export_rows(queryset, text_dates=True)
+    first = next(rows, None)
 
     def stream():
         yield "\ufeff"  # UTF-8 BOM: Excel then reads accents correctly
         yield writer.writerow([str(title) for title in EXPORT_HEADER])
-        for row in _export_rows(queryset, text_dates=True):
+        if first is not None:
+            yield writer.writerow(first)
+        for row in rows:
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
