@@ -19,11 +19,15 @@ warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 BASE_DIR = Path(__file__).resolve().parent  # src/sportello
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var"))
 
 ENV = os.environ.get("SPORTELLO_ENV", "dev")
 if ENV not in {"demo", "dev", "test", "production"}:
     raise ImproperlyConfigured(f"SPORTELLO_ENV must be demo, dev, test or production, not {ENV!r}")
+# Local state (SQLite database, SAML keys, media, mail): the suite keeps its own under var/test/, so the
+# demo and the tests never read what the other left behind.
+VAR_DIR = Path(
+    os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var" / "test" if ENV == "test" else PROJECT_DIR / "var")
+)
 PRODUCTION = ENV == "production"
 
 
