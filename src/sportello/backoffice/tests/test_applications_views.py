@@ -624,3 +624,20 @@ def test_export_fails_before_streaming_when_the_query_fails(admin_client, applic
     monkeypatch.setattr(views, "_export_rows", failing_rows)
     with pytest.raises(DatabaseError):
         admin_client.get(f"{BASE}/esporta/", {"formato": "csv"})
+
+
+def test_integrations_received_do_not_offer_taking_charge_again(
+    operator_client, application, mori_operator, applicant
+):
+    s.application_take_charge(application=application, user=mori_operator)
+    s.application_request_integration(application=application, user=mori_operator, body="Manca l'ISEE.")
+    s.application_answer_integration(application=application, user=applicant, body="Eccolo.")
+    application.refresh_from_db()
+    assert application.state == State.INTEGRATION_RECEIVED and application.assigned_to == mori_operator
+    page = soup(operator_client.get(f"{BASE}/{application.pk}/"))
+    actions = [i["value"] for i in page.select("input[name=azione]")]
+    assert "take_charge" not in actions and "Prendi in carico" not in page.get_text()
+    assert actions == ["assign", "request_integration", "accept", "reject", "cancel"]
+    before = snapshot(application)
+    post_action(operator_client, application, "take_charge")
+    assert snapshot(application) == before
