@@ -42,3 +42,29 @@ def test_message_service_refuses_an_anonymous_author(anonymous_application):
     with pytest.raises(ValidationError):
         s.application_message_post(application=anonymous_application, user=None, body="Ciao")
     assert not Message.objects.exists()
+
+
+def test_integration_attachment_is_in_the_citizens_documents(client, mori, mori_operator, citizen):
+    from bs4 import BeautifulSoup
+
+    service = ServiceFactory(municipality=mori)
+    service.operators.set([mori_operator])
+    application = submitted_application(municipality=mori, applicant=citizen, service=service)
+    s.application_take_charge(application=application, user=mori_operator)
+    s.application_request_integration(application=application, user=mori_operator, body="Manca l'ISEE.")
+    s.application_message_post(application=application, user=mori_operator, body="Nota", internal=True,
+                               files=[SimpleUploadedFile("interno.pdf", PDF, "application/pdf")])
+    client.force_login(citizen)
+    response = client.post(
+        f"{BASE}/pratiche/{application.pk}/messaggi",
+        {"body": "Ecco l'ISEE.", "files": [SimpleUploadedFile("isee.pdf", PDF, "application/pdf")]},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.INTEGRATION_RECEIVED
+    page = BeautifulSoup(client.get(f"{BASE}/pratiche/{application.pk}/").content, "html.parser")
+    documents = [a.get_text(strip=True) for a in page.select("#docs-title + ul a")]
+    assert "isee.pdf" in documents
+    assert "interno.pdf" not in page.get_text()
+    link = page.select_one("#docs-title + ul a")["href"]
+    assert client.get(link).status_code == 200
