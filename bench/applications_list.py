@@ -7,7 +7,8 @@ absent, migrated, seeded once with 1,000,000 applications of one municipality (~
 20,000 citizens, three years of submissions, a realistic state mix) by ``INSERT ... SELECT
 generate_series`` and reused afterwards. Then it requests the real views with Django's test client, logged
 in as the municipality's administrator: after a warm-up, ``BENCH_REQUESTS`` (default 60) timed requests per
-case, reported as p50 / p95 / max in milliseconds. Target: p95 <= 150 ms for the first four cases and the statistics pages.
+case, reported as p50 / p95 / max in milliseconds. Target: p95 <= 150 ms for the first four cases and the
+statistics pages (which read the summary ``statistics_refresh`` computes, timed here too).
 """
 
 import os
@@ -464,6 +465,12 @@ def main() -> int:
         ("statistics", f"{base}/statistiche/", True),
         ("statistics, operator", f"{base}/statistiche/", True),
     ]
+    from sportello.applications.services import statistics_refresh
+    from sportello.municipalities.models import Municipality
+
+    started = time.perf_counter()
+    statistics_refresh(municipality=Municipality.objects.get(slug=SLUG))
+    refresh_ms = (time.perf_counter() - started) * 1000
     client = Client()
     client.force_login(admin)
     operator_client = Client()
@@ -482,6 +489,9 @@ def main() -> int:
         failed |= targeted and p95 > TARGET_MS
         print(f"{label:34} {p50:8.1f} {p95:8.1f} {max(timings):8.1f}  {verdict}")
     print(f"\nTarget: p95 <= {TARGET_MS} ms for the cases marked ok/SLOW.")
+    print(
+        f"The statistics summary (refreshed by the scheduler every 5 minutes) took {refresh_ms:.0f} ms to compute."
+    )
     return 1 if failed else 0
 
 

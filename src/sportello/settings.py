@@ -26,7 +26,9 @@ if ENV not in {"demo", "dev", "test", "production"}:
 # Local state (SQLite database, SAML keys, media, mail): the suite keeps its own under var/test/, so the
 # demo and the tests never read what the other left behind.
 VAR_DIR = Path(
-    os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var" / "test" if ENV == "test" else PROJECT_DIR / "var")
+    os.environ.get(
+        "SPORTELLO_VAR_DIR", PROJECT_DIR / "var" / "test" if ENV == "test" else PROJECT_DIR / "var"
+    )
 )
 PRODUCTION = ENV == "production"
 
@@ -246,7 +248,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
-PERIODIC_TASKS: dict[str, tuple[str, int]] = {}
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
+}
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

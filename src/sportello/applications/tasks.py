@@ -150,3 +150,14 @@ def application_receipt_send(*, application_id: int) -> None:
                 context={"application": application, "url": _citizen_url(application)},
                 attachments=[(receipt.name, pdf, "application/pdf")],
             )
+
+
+@task()
+def statistics_refresh_all() -> None:
+    """Periodic (``settings.PERIODIC_TASKS``): recompute the statistics of every municipality."""
+    from sportello.municipalities.models import Municipality
+
+    from .services import statistics_refresh
+
+    for municipality in Municipality.objects.order_by("pk"):
+        statistics_refresh(municipality=municipality)

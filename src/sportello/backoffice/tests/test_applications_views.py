@@ -641,3 +641,37 @@ def test_integrations_received_do_not_offer_taking_charge_again(
     before = snapshot(application)
     post_action(operator_client, application, "take_charge")
     assert snapshot(application) == before
+
+
+def test_statistics_are_read_from_the_snapshot_the_scheduler_refreshes(
+    client, mori, mori_operator, mori_admin, applicant, nido, mensa, settings
+):
+    """The page sums a precomputed summary (fast on a million rows); the periodic task brings it up to date."""
+    from django.utils.module_loading import import_string
+
+    submitted_application(municipality=mori, applicant=applicant, service=nido)
+    submitted_application(municipality=mori, applicant=applicant, service=mensa)
+    url = "/comune-di-mori/it/operatori/statistiche/"
+
+    def per_service(user):
+        client.force_login(user)
+        table = soup(client.get(url)).select_one("#tabella-servizi")
+        return {
+            tr.th.get_text(strip=True): tr.select("td")[-1].get_text(strip=True)
+            for tr in table.select("tbody tr")
+        }
+
+    assert per_service(mori_admin) == {"Asilo nido": "1", "Mensa scolastica": "1"}
+    assert per_service(mori_operator) == {"Asilo nido": "1"}  # only the services enabled for them
+    submitted_application(municipality=mori, applicant=applicant, service=nido)
+    assert per_service(mori_admin) == {"Asilo nido": "1", "Mensa scolastica": "1"}  # as of the snapshot
+
+    path, interval = settings.PERIODIC_TASKS["applications.statistics_refresh"]
+    assert interval <= 600
+    import_string(path).call()
+    assert per_service(mori_admin) == {"Asilo nido": "2", "Mensa scolastica": "1"}
+    assert per_service(mori_operator) == {"Asilo nido": "2"}
+    assert (
+        "Dati aggiornati al"
+        in soup(client.get(url)).select_one("[data-element=statistics-refreshed-at]").text
+    )

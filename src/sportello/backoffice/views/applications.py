@@ -474,14 +474,16 @@ OVERDUE_SHOWN = 200
 @operator_required
 def statistics(request):
     user, municipality = request.user, request.municipality
-    by_service = selectors.applications_by_service_and_state(user=user, municipality=municipality)
+    snapshot = selectors.statistics_snapshot(municipality=municipality)
+    scope = {"user": user, "municipality": municipality, "snapshot": snapshot}
+    by_service = selectors.applications_by_service_and_state(**scope)
     used_states = {state for row in by_service for state in row["counts"]}
     state_columns = [(value, label) for value, label in State.choices if value in used_states]
     for row in by_service:
         row["cells"] = [row["counts"].get(value, 0) for value, _label in state_columns]
     totals = [sum(row["counts"].get(value, 0) for row in by_service) for value, _label in state_columns]
-    per_month = selectors.applications_per_month(user=user, municipality=municipality)
-    average = selectors.average_handling_days(user=user, municipality=municipality)
+    per_month = selectors.applications_per_month(**scope)
+    average = selectors.average_handling_days(**scope)
     overdue_queryset = selectors.overdue_applications(user=user, municipality=municipality)
     overdue = list(overdue_queryset[:OVERDUE_SHOWN])
     for application in overdue:
@@ -500,6 +502,7 @@ def statistics(request):
             "overdue": overdue,
             "overdue_count": overdue_queryset.count(),
             "overdue_shown": OVERDUE_SHOWN,
+            "refreshed_at": snapshot.refreshed_at,
         },
     )
 

@@ -21,7 +21,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def anonymous_application(client, mori):
-    application = submitted_application(municipality=mori, applicant=None, service=ServiceFactory(municipality=mori))
+    application = submitted_application(
+        municipality=mori, applicant=None, service=ServiceFactory(municipality=mori)
+    )
     session = client.session
     session[SESSION_KEY] = [application.pk]
     session.save()
@@ -52,8 +54,13 @@ def test_integration_attachment_is_in_the_citizens_documents(client, mori, mori_
     application = submitted_application(municipality=mori, applicant=citizen, service=service)
     s.application_take_charge(application=application, user=mori_operator)
     s.application_request_integration(application=application, user=mori_operator, body="Manca l'ISEE.")
-    s.application_message_post(application=application, user=mori_operator, body="Nota", internal=True,
-                               files=[SimpleUploadedFile("interno.pdf", PDF, "application/pdf")])
+    s.application_message_post(
+        application=application,
+        user=mori_operator,
+        body="Nota",
+        internal=True,
+        files=[SimpleUploadedFile("interno.pdf", PDF, "application/pdf")],
+    )
     client.force_login(citizen)
     response = client.post(
         f"{BASE}/pratiche/{application.pk}/messaggi",
