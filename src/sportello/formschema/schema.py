@@ -57,7 +57,7 @@ VALIDATION_KEYS_BY_TYPE = {
     "text": frozenset({"min_length", "max_length", "pattern", "pattern_message"}),
     "textarea": frozenset({"min_length", "max_length"}),
     "email": frozenset({"max_length"}),
-    "number": frozenset({"min", "max"}),
+    "number": frozenset({"min", "max", "integer"}),
     "date": frozenset({"min", "max"}),
 }
 
@@ -88,6 +88,7 @@ _FIELD = {
                 "pattern_message": {"$ref": "#/$defs/translatable"},
                 "min": _NUMBER_OR_DATE,
                 "max": _NUMBER_OR_DATE,
+                "integer": {"type": "boolean"},  # a count of people, children...: no decimals
             },
             "additionalProperties": False,
         },
@@ -416,6 +417,10 @@ def _validation_problems(field: dict) -> list[str]:
                     bounds[rule] = Decimal(str(value))
         if len(bounds) == 2 and bounds["min"] > bounds["max"]:
             problems.append(_("il valore minimo supera il valore massimo."))
+        if rules.get("integer") and "default" in field:
+            number = parse_decimal(field["default"])
+            if number is not None and number != number.to_integral_value():
+                problems.append(_("il valore predefinito deve essere un numero intero."))
     if kind == "date":
         bounds = {}
         for rule in ("min", "max"):

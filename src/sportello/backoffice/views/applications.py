@@ -468,7 +468,7 @@ def application_export(request):
 
 # --- Statistics ---
 
-OVERDUE_SHOWN = 200
+OVERDUE_SHOWN = 50
 
 
 @operator_required

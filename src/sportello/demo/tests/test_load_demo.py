@@ -55,5 +55,8 @@ def test_readme_says_what_the_demo_private_service_is(client, db, settings, tmp_
     assert private.name not in listing.get_text()
     assert client.get(f"/comune-di-mori/it/servizi/{private.slug}/").status_code == 200  # anonymous visitor
     readme = " ".join((Path(settings.PROJECT_DIR) / "README.md").read_text().split())
-    assert "one private service, left out of the lists and the search but reachable by anyone who has its link" in readme
+    assert (
+        "one private service, left out of the lists and the search but reachable by anyone who has its link"
+        in readme
+    )
     assert "private and one draft seen only by administrators" not in readme

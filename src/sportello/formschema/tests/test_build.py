@@ -710,3 +710,29 @@ def test_display_values_do_not_leak_the_language():
     with translation.override("it"):
         display_values(full(), {"privacy": True}, "en")
         assert translation.get_language() == "it"
+
+
+@pytest.mark.parametrize(
+    "typed, ok", [("3", True), ("12", True), ("3,0", True), ("3.5", False), ("3,5", False)]
+)
+def test_integer_numbers_refuse_decimals(typed, ok):
+    rules = {"integer": True, "min": 1, "max": 120}
+    result = clean_one(typed, type="number", validation=rules)
+    assert result[0] is ok
+    if not ok:
+        assert result[1] == ["Inserisci un numero intero, senza decimali."]
+    form = build_form_class(one_field(type="number", validation=rules), language="it")()
+    assert form.fields["campo"].widget.attrs["inputmode"] == "numeric"
+
+
+def test_demo_expected_attendance_is_an_integer():
+    from sportello.demo.catalog import ROOMS
+    from sportello.formschema import iter_fields
+
+    definition = ROOMS["form"]
+    [(page, spec)] = [(p, f) for p, f in iter_fields(definition) if f["key"] == "partecipanti"]
+    assert spec["validation"]["integer"] is True
+    field = build_form_class(definition, language="it", page=page).base_fields["partecipanti"]
+    with pytest.raises(Exception, match="numero intero"):
+        field.clean("3.5")
+    assert field.clean("35") == 35
