@@ -7,7 +7,7 @@ absent, migrated, seeded once with 1,000,000 applications of one municipality (~
 20,000 citizens, three years of submissions, a realistic state mix) by ``INSERT ... SELECT
 generate_series`` and reused afterwards. Then it requests the real views with Django's test client, logged
 in as the municipality's administrator: after a warm-up, ``BENCH_REQUESTS`` (default 60) timed requests per
-case, reported as p50 / p95 / max in milliseconds. Target: p95 <= 150 ms for the first four cases and the
+case (``BENCH_ONLY=<label prefix>`` runs some only), reported as p50 / p95 / max in milliseconds. Target: p95 <= 150 ms for the first four cases and the
 statistics pages (which read the summary ``statistics_refresh`` computes, timed here too).
 """
 
@@ -481,7 +481,10 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     failed = False
+    only = os.environ.get("BENCH_ONLY", "")  # e.g. BENCH_ONLY=statistics: the cases whose label starts so
     for label, path, targeted in cases:
+        if not label.startswith(only):
+            continue
         who = operator_client if "operator" in label else client
         timings = measure(who, path)
         p50, p95 = statistics.median(timings), percentile(timings, 0.95)

@@ -19,12 +19,21 @@ from sportello.accounts.services import citizen_contacts_update, privacy_consent
 from sportello.applications.selectors import application_recent_for_citizen
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
-from sportello.identity.idps import identity_provider_get
+from sportello.formschema.validators import cadastral_place_name
+from sportello.identity.idps import identity_provider_name
 from sportello.identity.session import citizen_auth, citizen_required
 
 PHONE = RegexValidator(
     r"^\+?[0-9 ]{6,20}$", gettext_lazy("Indica un numero di telefono valido, ad esempio +39 333 1234567.")
 )
+
+
+LEVEL_LABELS = {
+    levels.SPID1: gettext_lazy("SPID livello 1"),
+    levels.SPID2: gettext_lazy("SPID livello 2"),
+    levels.SPID3: gettext_lazy("SPID livello 3"),
+    levels.CIE: gettext_lazy("CIE"),
+}
 
 
 class ContactsForm(forms.Form):
@@ -54,7 +63,6 @@ def personal_area(request):
     if _consent_needed(request):
         return redirect(tenant_reverse("portal:personal_area_consent", request.municipality))
     auth = citizen_auth(request)
-    provider = identity_provider_get(auth["idp"])
     if request.method == "POST":
         form = ContactsForm(request.POST)
         if form.is_valid():
@@ -76,8 +84,17 @@ def personal_area(request):
             "form": form,
             "citizen": request.user,
             "auth": auth,
-            "provider_name": provider.name if provider else auth["idp"],
-            "logins": login_event_list(user=request.user, limit=5),
+            "provider_name": identity_provider_name(auth["idp"]),
+            "level_name": LEVEL_LABELS.get(auth["level"], auth["level"]),
+            "birth_place": cadastral_place_name(request.user.birth_place),
+            "logins": [
+                {
+                    "at": event.at,
+                    "provider": identity_provider_name(event.idp),
+                    "level": LEVEL_LABELS.get(event.level, event.level),
+                }
+                for event in login_event_list(user=request.user, limit=5)
+            ],
             "applications": application_recent_for_citizen(
                 user=request.user, municipality=request.municipality, limit=5
             ),

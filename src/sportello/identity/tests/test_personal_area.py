@@ -112,3 +112,22 @@ def test_logout_without_slo_support_is_local(client, mori, monkeypatch):
     assert response.status_code == 302 and response["Location"] == "/comune-di-mori/it/"
     assert "_auth_user_id" not in client.session
     assert client.get(AREA).status_code == 302
+
+
+def test_personal_area_shows_names_not_codes(client, mori):
+    """Place of birth as the municipality's name, the identity provider by its name, levels in words."""
+    from bs4 import BeautifulSoup
+
+    _login(client)
+    client.post(CONSENT, {"accept": "on"})
+    page = BeautifulSoup(client.get(AREA).content, "html.parser")
+    identity = {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
+        for dt in page.select("dl dt")
+    }
+    assert identity["Luogo di nascita"] == "Roma (RM)"
+    idp = DEMO_IDPS["spid"]
+    access = page.select_one("#access-title").find_parent("section")
+    assert idp.entity_id() not in access.get_text()
+    cells = [td.get_text(strip=True) for td in access.select("tbody tr:first-child td")]
+    assert cells[1] == str(idp.name) and cells[2] == "SPID livello 2"
