@@ -132,6 +132,7 @@ def application_list(request):
             "page": page,
             "counts": counts,
             "total": _number(counts.for_state(filters.state)),
+            "total_count": counts.for_state(filters.state),
             "num_pages": _number(page.paginator.num_pages),
             "state_links": state_links,
             "columns": columns,
@@ -499,6 +500,8 @@ def statistics(request):
             "per_month": per_month,
             "chart": _bar_chart(per_month),
             "average_days": average,
+            # the plural form follows the number shown, to one decimal ("1,0 giorno", "1,5 giorni")
+            "average_days_form": 1 if average is not None and round(average, 1) == 1 else 2,
             "overdue": overdue,
             "overdue_count": overdue_queryset.count(),
             "overdue_shown": OVERDUE_SHOWN,
