@@ -12,7 +12,6 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # pysaml2 still imports a cipher mode that cryptography has moved; nothing Sportello can act on.
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
@@ -197,7 +196,8 @@ if PRODUCTION:
 # Languages: Italian first; English and German complete. The language sits after the municipality's
 # slug in every URL (/<slug>/<lang>/...), so it is activated by the tenant middleware, not LocaleMiddleware.
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", _("Italiano")), ("en", _("English")), ("de", _("Deutsch"))]
+# Each language named in itself (the language switcher); forms name them in the page's language.
+LANGUAGES = [("it", "Italiano"), ("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Rome"

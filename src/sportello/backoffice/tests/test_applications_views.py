@@ -681,8 +681,13 @@ def test_counts_agree_with_their_number(admin_client, application, mori, applica
     one = soup(admin_client.get(f"{BASE}/")).select_one("p[role=status]").get_text(strip=True)
     assert one == "1 pratica trovata."
     closed = submitted_application(municipality=mori, applicant=applicant, service=nido)
-    assert soup(admin_client.get(f"{BASE}/")).select_one("p[role=status]").get_text(strip=True) == "2 pratiche trovate."
+    assert (
+        soup(admin_client.get(f"{BASE}/")).select_one("p[role=status]").get_text(strip=True)
+        == "2 pratiche trovate."
+    )
     s.application_cancel(application=closed, user=mori_admin, motivation="Doppia")
-    Application.objects.filter(pk=closed.pk).update(closed_at=closed.submitted_at + datetime.timedelta(days=1))
+    Application.objects.filter(pk=closed.pk).update(
+        closed_at=closed.submitted_at + datetime.timedelta(days=1)
+    )
     page = soup(admin_client.get("/comune-di-mori/it/operatori/statistiche/"))
     assert page.select_one("[data-element=average-handling-days]").get_text(strip=True) == "1,0 giorno"
