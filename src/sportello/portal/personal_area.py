@@ -18,8 +18,8 @@ from sportello.accounts.selectors import login_event_list, privacy_consent_given
 from sportello.accounts.services import citizen_contacts_update, privacy_consent_give
 from sportello.applications.selectors import application_recent_for_citizen
 from sportello.core.urlutils import tenant_reverse
-from sportello.identity import levels
 from sportello.formschema.validators import cadastral_place_name
+from sportello.identity import levels
 from sportello.identity.idps import identity_provider_name
 from sportello.identity.session import citizen_auth, citizen_required
 
