@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "sportello.portal.middleware.PrivacyConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -293,7 +294,7 @@ if PRODUCTION:
 SAML_CONFIG_LOADER = "sportello.identity.saml_config.config_loader"
 SAML_SESSION_COOKIE_NAME = "sportello_saml"
 SAML_SESSION_COOKIE_SAMESITE = "None" if PRODUCTION else "Lax"
-# Version of the privacy terms a citizen accepts at first access to the personal area.
+# Version of the privacy terms a citizen accepts at first access (portal.middleware), before using any service.
 PRIVACY_TERMS_VERSION = os.environ.get("SPORTELLO_PRIVACY_TERMS_VERSION", "2026-01")
 
 LOGGING = {

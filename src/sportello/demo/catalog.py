@@ -143,6 +143,10 @@ def person(prefix: str, who: str) -> list[dict]:
 
 
 def privacy() -> dict:
+    return {**_privacy_declaration(), "privacy_notice": True}
+
+
+def _privacy_declaration() -> dict:
     return declaration(
         "privacy",
         tr(

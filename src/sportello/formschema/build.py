@@ -484,10 +484,12 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
             choices=choices, widget=widget, error_messages={**messages, **invalid}, **common
         )
     if kind == "checkbox":
-        return forms.BooleanField(
+        checkbox = forms.BooleanField(
             error_messages={"required": _("Seleziona la casella per proseguire.")},
             **common,
         )
+        checkbox.privacy_notice = bool(spec.get("privacy_notice"))  # includes/field.html links the notice
+        return checkbox
     if kind == "file":
         settings = spec["file"]
         accept = ",".join(f".{extension}" for extension in settings["types"])

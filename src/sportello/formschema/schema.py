@@ -94,6 +94,7 @@ _FIELD = {
         },
         "default": {},
         "prefill": {"enum": list(PREFILL_SOURCES)},
+        "privacy_notice": {"type": "boolean"},  # a checkbox about the privacy notice links the notice
         "options": {
             "type": "array",
             "minItems": 1,
@@ -353,6 +354,8 @@ def _field_problems(field: dict) -> list[str]:
         problems.append(_("le opzioni non si applicano ai campi di tipo «%(type)s».") % type_name)
     if "file" in field and kind != "file":
         problems.append(_("le impostazioni del file si applicano solo ai campi di tipo «file».") % type_name)
+    if field.get("privacy_notice") and kind != "checkbox":
+        problems.append(_("il collegamento all'informativa privacy si applica solo alle caselle di spunta."))
     if "content" in field and kind != "static":
         problems.append(_("il contenuto si applica solo ai blocchi di testo (tipo «static»).") % type_name)
     if "prefill" in field and field["prefill"] not in PREFILL_BY_TYPE.get(kind, ()):

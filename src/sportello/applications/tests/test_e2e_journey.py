@@ -90,6 +90,13 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     citizen.get_by_role("link", name="SPID di prova (demo)").click()
     citizen.get_by_label(re.compile(r"Giulia Bianchi")).check()
     citizen.get_by_role("button", name="Accedi come questo cittadino").click()
+    # first access: the privacy notice, before anything is submitted; then on to the form
+    expect(citizen.get_by_role("heading", level=1)).to_have_text(
+        "Informativa sul trattamento dei dati personali"
+    )
+    assert not Application.objects.filter(service=service).exists()
+    citizen.locator("label[for='id_accept']").click()  # Bootstrap Italia draws the box on the label
+    citizen.get_by_role("button", name="Continua").click()
     expect(citizen.locator("#id_nome")).to_have_value("Giulia")  # prefilled from SPID
     citizen.get_by_role("button", name="Avanti").click()
     citizen.get_by_label("Figli a carico").fill("2")

@@ -736,3 +736,16 @@ def test_demo_expected_attendance_is_an_integer():
     with pytest.raises(Exception, match="numero intero"):
         field.clean("3.5")
     assert field.clean("35") == 35
+
+
+def test_a_privacy_checkbox_links_the_notice_and_only_checkboxes_may():
+    from sportello.formschema import validate_definition
+
+    form_class = build_form_class(one_field(type="checkbox", privacy_notice=True), language="it")
+    assert form_class.base_fields["campo"].privacy_notice is True
+    assert (
+        build_form_class(one_field(type="checkbox"), language="it").base_fields["campo"].privacy_notice
+        is False
+    )
+    with pytest.raises(DefinitionError, match="caselle di spunta"):
+        validate_definition(one_field(type="text", privacy_notice=True))

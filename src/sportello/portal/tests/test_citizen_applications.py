@@ -75,3 +75,26 @@ def test_integration_attachment_is_in_the_citizens_documents(client, mori, mori_
     assert "interno.pdf" not in page.get_text()
     link = page.select_one("#docs-title + ul a")["href"]
     assert client.get(link).status_code == 200
+
+
+def test_every_privacy_checkbox_links_the_notice(client, mori):
+    from bs4 import BeautifulSoup
+
+    from sportello.applications.services import application_start
+    from sportello.catalog.services import service_form_save
+    from sportello.demo.catalog import privacy
+
+    service = ServiceFactory(municipality=mori)
+    service_form_save(service=service, definition={"pages": [{"fields": [privacy()]}]})
+    service.refresh_from_db()
+    application = application_start(service=service)
+    session = client.session
+    session[SESSION_KEY] = [application.pk]
+    session.save()
+    page = BeautifulSoup(client.get(f"{BASE}/pratiche/{application.pk}/compila/").content, "html.parser")
+    box = page.select_one("input[name=privacy]").find_parent("div")
+    assert (
+        box.find("a", href=f"{BASE}/privacy/")
+        .get_text(" ", strip=True)
+        .startswith("Leggi l'informativa privacy")
+    )
