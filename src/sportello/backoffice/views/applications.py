@@ -345,9 +345,8 @@ def neutralise(value):
     return value
 
 
-def _export_rows(queryset, *, text_dates: bool):
-    state_labels = dict(State.choices)
-    rows = queryset.select_related("service", "assigned_to").only(
+def _export_queryset(queryset):
+    return queryset.select_related("service", "assigned_to").only(
         "protocol_year",
         "protocol_number",
         "service__name",
@@ -360,7 +359,11 @@ def _export_rows(queryset, *, text_dates: bool):
         "assigned_to__last_name",
         "assigned_to__username",
     )
-    for application in rows.iterator(chunk_size=2000):
+
+
+def _export_rows(queryset, *, text_dates: bool):
+    state_labels = dict(State.choices)
+    for application in _export_queryset(queryset).iterator(chunk_size=2000):
 
         def when(value):
             if value is None:
@@ -391,17 +394,14 @@ class _Echo:
 
 def _csv_response(queryset, filename):
     writer = csv.writer(_Echo(), delimiter=";")
-    # The query runs (and its first row is read) before the response starts: a failure is then an error
-    # page, not a 200 download cut short half-way that looks complete.
-    rows = _export_rows(queryset, text_dates=True)
-    first = next(rows, None)
+    # The export's query runs once (for one row) before the response starts: a query that fails (bad
+    # parameters, a database that does not answer) is then an error page, not a 200 download cut short.
+    list(_export_queryset(queryset)[:1])
 
     def stream():
         yield "\ufeff"  # UTF-8 BOM: Excel then reads accents correctly
         yield writer.writerow([str(title) for title in EXPORT_HEADER])
-        if first is not None:
-            yield writer.writerow(first)
-        for row in rows:
+        for row in _export_rows(queryset, text_dates=True):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
