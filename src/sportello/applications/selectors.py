@@ -30,7 +30,7 @@ from sportello.accounts.models import Membership, Role, User
 from sportello.accounts.roles import staff_role
 from sportello.municipalities.models import Municipality
 
-from .models import Application, StatisticsRow, StatisticsSnapshot
+from .models import Application, ProtocolEntry, StatisticsRow, StatisticsSnapshot
 from .states import OPEN_STATES, State
 
 EXACT_COUNT_LIMIT = 50_000
@@ -325,4 +325,17 @@ def application_recent_for_citizen(*, user, municipality, limit: int = 5) -> lis
         .for_citizen(user)
         .select_related("service")
         .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def protocol_failures_for_staff(
+    *, user: User, municipality: Municipality, limit: int = 10
+) -> list[Application]:
+    """Applications the user handles with a document P.I.Tre. could not register (they need a hand)."""
+    failing = ProtocolEntry.objects.for_municipality(municipality).filter(status=ProtocolEntry.Status.FAILED)
+    return list(
+        Application.objects.for_operator(user, municipality)
+        .filter(pk__in=failing.values("application_id"))
+        .select_related("service")
+        .order_by("-submitted_at")[:limit]
     )

@@ -153,6 +153,14 @@ def application_receipt_send(*, application_id: int) -> None:
 
 
 @task()
+def protocol_entry_register(*, entry_id: int, attempt: int = 0) -> None:
+    """Register one ``ProtocolEntry`` in the municipality's external register (``registration.entry_run``)."""
+    from .registration import entry_run
+
+    entry_run(entry_id=entry_id, attempt=attempt)
+
+
+@task()
 def statistics_refresh_all() -> None:
     """Periodic (``settings.PERIODIC_TASKS``): recompute the statistics of every municipality."""
     from sportello.municipalities.models import Municipality

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_application_name_prefix_index'),
+        ('applications', '0003_pitre_protocol'),
         ('catalog', '0001_initial'),
         ('municipalities', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
