@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, content, dashboard, municipality, protocol, services, staff
+from .views import applications, auth, content, dashboard, municipality, protocol, service_io, services, staff
 
 app_name = "backoffice"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
+    path("servizi/<int:pk>/notifiche/", service_io.service_notifications, name="service_notifications"),
+    path("servizi/<int:pk>/notifiche/sincronizza", service_io.service_io_sync, name="service_io_sync"),
     path("servizi/<int:pk>/protocollo/", protocol.service_protocol, name="service_protocol"),
 ]
 

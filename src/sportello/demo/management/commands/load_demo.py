@@ -8,6 +8,7 @@ from sportello.accounts.passwords import temporary_password_generate
 from sportello.demo import data
 from sportello.demo.applications import load_demo_applications
 from sportello.demo.catalog import load_demo_services
+from sportello.demo.io import load_demo_io
 from sportello.demo.logos import shield_png
 from sportello.municipalities.models import FaqEntry, Municipality
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
                 municipality = self._municipality(spec)
                 lines += self._staff(municipality, spec["town"])
                 services.append(load_demo_services(municipality, town=spec["town"]))
+                services.append(load_demo_io(municipality))
                 services.append(load_demo_applications(municipality))
             self._superuser()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
