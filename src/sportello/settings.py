@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # domain
     "sportello.core",
     "sportello.municipalities",
@@ -85,11 +88,13 @@ INSTALLED_APPS = [
     "sportello.notifications",
     "sportello.catalog",
     "sportello.applications",
+    "sportello.integrations",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
     "sportello.demo",
     "sportello.identity",
+    "sportello.api",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
     "sportello.municipalities.middleware.TenantMiddleware",
+    "sportello.api.problems.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -246,6 +252,46 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
     "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
+}
+
+# REST API (/api/v1/, sportello.api): tokens or staff sessions, JSON only, errors as problem+json.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sportello.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["sportello.api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "sportello.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per address without one) and window: "<n>/<second|minute|hour|day>".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "100000/minute" if ENV == "test" else "600/minute")
+API_CONTACT_EMAIL = os.environ.get("API_CONTACT_EMAIL", "api@sportello.example.org")
+API_TERMS_URL = os.environ.get("API_TERMS_URL", "https://sportello.example.org/termini-api")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sportello API",
+    "DESCRIPTION": "API REST di Sportello per le integrazioni dei comuni (contabilità, protocollo, sito "
+    "istituzionale, eliminacode). Autenticazione con token dell'ente; errori application/problem+json.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "sportello.applications.states.State",
+        "ServiceKindEnum": "sportello.catalog.constants.Kind",
+        "AttachmentKindEnum": "sportello.applications.models.Attachment.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sportello.api.schema.postprocess",
+    ],
 }
 
 # The public base URL, for links in e-mails sent by the worker (no request there).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, dashboard, municipality, services, staff
+from .views import applications, auth, dashboard, integrations, municipality, services, staff
 
 app_name = "backoffice"
 
@@ -46,4 +46,17 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+]
+
+urlpatterns += [
+    path("integrazioni/", integrations.integrations, name="integrations"),
+    path("integrazioni/token/<int:pk>/revoca", integrations.api_token_revoke, name="api_token_revoke"),
+    path(
+        "integrazioni/webhook/<int:pk>/disattiva", integrations.webhook_deactivate, name="webhook_deactivate"
+    ),
+    path(
+        "integrazioni/consegne/<uuid:pk>/reinvia",
+        integrations.webhook_delivery_replay,
+        name="webhook_delivery_replay",
+    ),
 ]
