@@ -54,6 +54,7 @@ ERRORS = {
     "404": "Risorsa non trovata",
     "405": "Metodo non consentito",
     "406": "Formato della risposta non disponibile",
+    "409": "Operazione in conflitto con lo stato della risorsa",
     "415": "Formato della richiesta non supportato",
     "429": "Troppe richieste",
     "500": "Errore interno del server",
@@ -123,7 +124,7 @@ def postprocess(result, generator, request, public):
                     response.setdefault("headers", {}).update(RATE_HEADERS)
                     response["headers"]["Cache-Control"] = {"$ref": "#/components/headers/Cache-Control"}
             for code, description in ERRORS.items():
-                if code == "415" and method not in ("post", "put"):
+                if code in ("409", "415") and method not in ("post", "put"):
                     continue
                 responses.setdefault(code, _error(code, description))
     _add_formats(result)
