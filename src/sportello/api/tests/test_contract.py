@@ -67,12 +67,11 @@ def test_the_schema_passes_the_italian_guidelines_spectral_ruleset(schema_docume
 def contract(mori, mori_admin, mori_application):
     """The schema loaded by Schemathesis on the in-process WSGI app, with a full-scope token of Mori."""
     import schemathesis
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     from sportello.integrations.tests.factories import token_for
-
-    from django.core import signals
-    from django.db import close_old_connections
 
     # As Django's test client does: the test's transaction (and SQLite connection) outlives each request.
     signals.request_started.disconnect(close_old_connections)
@@ -96,8 +95,8 @@ def _run(operation, strategy, headers):
     """Every default check but ``positive_data_acceptance``: business rules OpenAPI cannot state (a motivation
     for some transitions, a future due date) rightly refuse some schema-valid bodies, with a documented 400."""
     from hypothesis import HealthCheck, given
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
     from hypothesis import settings as hypothesis_settings
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     @given(case=strategy)
     @hypothesis_settings(
