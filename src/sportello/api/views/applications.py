@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from sportello.applications import selectors, services, states
 from sportello.applications.models import Application
+from sportello.core.db_router import replica_reads
 from sportello.core.downloads import file_download
 from sportello.integrations.models import Scope
 
@@ -74,7 +75,8 @@ class ApplicationList(ApiView, ListAPIView):
         tags=["pratiche"],
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        with replica_reads():  # the heavy list may read from a replica, when one is configured
+            return super().get(request, *args, **kwargs)
 
 
 class ApplicationDetail(ApplicationMixin, ApiView):
