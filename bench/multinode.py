@@ -313,6 +313,7 @@ def api_race(token: str) -> tuple[str, bool]:
 def webhook_kill(env: dict, receiver: Receiver) -> tuple[str, bool]:
     from datetime import timedelta
 
+    from django.db.models import Count
     from django_tasks_db.models import DBTaskResult
 
     from sportello.core.tasks import requeue_stale_tasks
@@ -349,11 +350,7 @@ def webhook_kill(env: dict, receiver: Receiver) -> tuple[str, bool]:
     delivered = WebhookDelivery.objects.filter(status="delivered").count()
     seen = set(receiver.seen)
     duplicates = sum(count - 1 for count in receiver.seen.values())
-    statuses = dict(
-        DBTaskResult.objects.values_list("status").annotate(
-            n=__import__("django.db.models", fromlist=["Count"]).Count("pk")
-        )
-    )
+    statuses = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")))
     ok = (
         running_a >= 1 and delivered == len(expected) and seen == expected and set(statuses) == {"SUCCESSFUL"}
     )
@@ -450,6 +447,7 @@ def main() -> int:
         data = seed()
         from sportello.integrations.models import Event
         from sportello.integrations.services import webhook_create
+        from sportello.municipalities.models import Municipality
 
         for port in NODES:
             start(
@@ -482,9 +480,7 @@ def main() -> int:
             log(line)
         receiver = Receiver()
         webhook_create(
-            municipality=__import__(
-                "sportello.municipalities.models", fromlist=["Municipality"]
-            ).Municipality.objects.get(slug=SLUG),
+            municipality=Municipality.objects.get(slug=SLUG),
             url=f"http://127.0.0.1:{RECEIVER}/eventi",
             events=[Event.APPLICATION_STATE_CHANGED],
         )
