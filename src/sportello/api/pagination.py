@@ -9,6 +9,8 @@ class Cursor(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 100
     ordering = ("-pk",)
+    cursor_query_description = "Il cursore della pagina (dal campo next o previous della risposta)."
+    page_size_query_description = "Quante righe per pagina (da 1 a 100, predefinito 25)."
 
     def get_ordering(self, request, queryset, view):
         return getattr(view, "cursor_ordering", self.ordering)

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -70,6 +70,8 @@ class ApplicationList(ApiView, ListAPIView):
 
     @extend_schema(
         operation_id="applications_list",
+        description="Le pratiche che il token (o la persona dello staff) può vedere, con i filtri del cruscotto; "
+        "paginazione a cursore (`next`, `previous`, `limit` fino a 100).",
         summary="Pratiche",
         parameters=[ApplicationFiltersSerializer],
         tags=["pratiche"],
@@ -82,6 +84,7 @@ class ApplicationList(ApiView, ListAPIView):
 class ApplicationDetail(ApplicationMixin, ApiView):
     @extend_schema(
         operation_id="applications_retrieve",
+        description="La pratica con i dati del modulo compilato.",
         summary="Una pratica",
         responses={200: ApplicationDetailSerializer},
         tags=["pratiche"],
@@ -90,58 +93,66 @@ class ApplicationDetail(ApplicationMixin, ApiView):
         return Response(ApplicationDetailSerializer(self.get_application()).data)
 
 
-class ApplicationEvents(ApplicationMixin, ApiView, ListAPIView):
+class ApplicationRows(ApplicationMixin, ApiView, ListAPIView):
+    """A list that belongs to one application, oldest first."""
+
+    pagination_class = Cursor
+    cursor_ordering = ("id",)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="applications_events_list",
+        description="Ogni passaggio di stato: chi, quando, da, a e perché.",
+        summary="Storico della pratica",
+        tags=["pratiche"],
+    )
+)
+class ApplicationEvents(ApplicationRows):
     """The history: every transition with who, when, from, to and why."""
 
     serializer_class = ApplicationEventSerializer
-    pagination_class = Cursor
-    cursor_ordering = ("id",)
 
     def get_queryset(self):
         return self.get_application().events.select_related("actor")
 
-    @extend_schema(
-        operation_id="applications_events_list", summary="Storico della pratica", tags=["pratiche"]
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="applications_messages_list",
+        description="I messaggi con il cittadino e le note interne dello staff (`internal`).",
+        summary="Messaggi della pratica",
+        tags=["pratiche"],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class ApplicationMessages(ApplicationMixin, ApiView, ListAPIView):
+)
+class ApplicationMessages(ApplicationRows):
     """The thread with the citizen and the staff's internal notes (``internal``)."""
 
     serializer_class = MessageSerializer
-    pagination_class = Cursor
-    cursor_ordering = ("id",)
 
     def get_queryset(self):
         return self.get_application().messages.select_related("author").prefetch_related("attachments")
 
-    @extend_schema(
-        operation_id="applications_messages_list", summary="Messaggi della pratica", tags=["pratiche"]
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="applications_attachments_list",
+        description="Gli allegati della pratica (modulo, messaggi, esito, ricevuta).",
+        summary="Allegati della pratica",
+        tags=["pratiche"],
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-
-class ApplicationAttachments(ApplicationMixin, ApiView, ListAPIView):
+)
+class ApplicationAttachments(ApplicationRows):
     serializer_class = AttachmentSerializer
-    pagination_class = Cursor
-    cursor_ordering = ("id",)
 
     def get_queryset(self):
         return self.get_application().attachments.all()
-
-    @extend_schema(
-        operation_id="applications_attachments_list", summary="Allegati della pratica", tags=["pratiche"]
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class AttachmentContent(ApplicationMixin, ApiView):
     @extend_schema(
         operation_id="applications_attachments_content",
+        description="Il file dell'allegato.",
         summary="Contenuto di un allegato",
         responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
         tags=["pratiche"],
@@ -171,6 +182,7 @@ class ApplicationTransitions(ApplicationMixin, ApiView):
 
     @extend_schema(
         operation_id="applications_transitions_list",
+        description="Le azioni che lo stato della pratica consente ora.",
         summary="Azioni consentite ora",
         responses={200: TransitionListSerializer},
         tags=["pratiche"],
@@ -180,6 +192,8 @@ class ApplicationTransitions(ApplicationMixin, ApiView):
 
     @extend_schema(
         operation_id="applications_transitions_create",
+        description="Esegue un'azione (`take_charge`, `request_integration`, `accept`, `reject`, `cancel`) come "
+        "dal cruscotto; serve il permesso `transitions:write`. 409 se lo stato non la consente.",
         summary="Esegui un'azione sulla pratica",
         request=TransitionRequestSerializer,
         responses={201: ApplicationDetailSerializer},

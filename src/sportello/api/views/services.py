@@ -21,7 +21,12 @@ class ServiceList(PublicView, ListAPIView):
     def get_queryset(self):
         return service_public_list(municipality=self.request._request.municipality)
 
-    @extend_schema(operation_id="services_list", summary="Servizi dell'ente", tags=["servizi"])
+    @extend_schema(
+        operation_id="services_list",
+        description="I servizi pubblicati dall'ente (pubblico, senza token).",
+        summary="Servizi dell'ente",
+        tags=["servizi"],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -39,7 +44,12 @@ class ServiceDetail(PublicView, RetrieveAPIView):
             raise Http404
         return service
 
-    @extend_schema(operation_id="services_retrieve", summary="Scheda di un servizio", tags=["servizi"])
+    @extend_schema(
+        operation_id="services_retrieve",
+        description="La scheda del servizio (pubblico, senza token).",
+        summary="Scheda di un servizio",
+        tags=["servizi"],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

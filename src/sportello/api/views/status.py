@@ -17,6 +17,7 @@ class StatusView(PublicView):
 
     @extend_schema(
         operation_id="status",
+        description="200 se il servizio e il suo database rispondono, altrimenti 503 con `Retry-After`.",
         summary="Stato del servizio",
         responses={200: StatusSerializer},
         tags=["stato"],

@@ -75,10 +75,6 @@ def integrations(request):
     )
 
 
-def _back(request):
-    return redirect(tenant_reverse("backoffice:integrations", request.municipality))
-
-
 def _own(model, request, pk):
     row = model.objects.for_municipality(request.municipality).filter(pk=pk).first()
     if row is None:
@@ -86,27 +82,43 @@ def _own(model, request, pk):
     return row
 
 
+def _act(request, model, pk, action, message):
+    action(_own(model, request, pk))
+    messages.success(request, message)
+    return redirect(tenant_reverse("backoffice:integrations", request.municipality))
+
+
 @require_POST
 @admin_required
 def api_token_revoke(request, pk: int):
-    services.api_token_revoke(token=_own(ApiToken, request, pk))
-    messages.success(request, _("Token revocato: non può più essere usato."))
-    return _back(request)
+    return _act(
+        request,
+        ApiToken,
+        pk,
+        lambda token: services.api_token_revoke(token=token),
+        _("Token revocato: non può più essere usato."),
+    )
 
 
 @require_POST
 @admin_required
 def webhook_deactivate(request, pk: int):
-    services.webhook_deactivate(webhook=_own(Webhook, request, pk))
-    messages.success(request, _("Webhook disattivato."))
-    return _back(request)
+    return _act(
+        request,
+        Webhook,
+        pk,
+        lambda hook: services.webhook_deactivate(webhook=hook),
+        _("Webhook disattivato."),
+    )
 
 
 @require_POST
 @admin_required
 def webhook_delivery_replay(request, pk):
-    services.webhook_delivery_replay(delivery=_own(WebhookDelivery, request, pk))
-    messages.success(
-        request, _("Consegna rimessa in coda: sarà inviata di nuovo con lo stesso identificativo.")
+    return _act(
+        request,
+        WebhookDelivery,
+        pk,
+        lambda delivery: services.webhook_delivery_replay(delivery=delivery),
+        _("Consegna rimessa in coda: sarà inviata di nuovo con lo stesso identificativo."),
     )
-    return _back(request)
