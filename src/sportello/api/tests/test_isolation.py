@@ -95,3 +95,15 @@ def test_anonymous_callers_get_401_and_citizens_403(client, api, citizen, mori_a
         if name not in PUBLIC:
             assert client.get(url).status_code == 403, url
     _unchanged(mori_application)
+
+
+def test_a_platform_superusers_token_stays_in_its_municipality(api, trento, mori_application):
+    """The superuser is staff everywhere: only the token's own municipality keeps it out of Mori."""
+    from sportello.accounts.tests.factories import UserFactory
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    trento_token = api(token_for(trento, superuser))
+    for name, url in walk(mori_application):
+        if name not in PUBLIC:
+            assert trento_token.get(url).status_code == 403, url
+    _unchanged(mori_application)

@@ -68,10 +68,10 @@ def test_replica_cache_storage_and_json_logs():
     assert probe(CACHE_URL="db")["cache"] == "django.core.cache.backends.db.DatabaseCache"
 
 
-def test_the_router_sends_only_marked_reads_to_the_replica(settings):
+def test_the_router_sends_only_marked_reads_to_the_replica(monkeypatch):
     from sportello.core.db_router import ReplicaRouter, replica_reads
 
-    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    monkeypatch.setitem(settings.DATABASES, "replica", settings.DATABASES["default"])
     router = ReplicaRouter()
     assert router.db_for_read(None) is None
     with replica_reads():
