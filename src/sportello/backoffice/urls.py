@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import applications, auth, content, dashboard, integrations, municipality, protocol, services, staff
+from .views import (
+    applications,
+    auth,
+    content,
+    dashboard,
+    integrations,
+    municipality,
+    protocol,
+    services,
+    staff,
+)
 
 app_name = "backoffice"
 
