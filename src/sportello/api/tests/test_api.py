@@ -20,9 +20,12 @@ def test_schema_and_local_docs(client, db):
     schema = client.get("/api/v1/schema/?format=json").json()
     assert schema["info"]["version"] == "1.0.0" and schema["info"]["x-summary"]
     assert "/status" in schema["paths"] and "/{municipality_slug}/applications" in schema["paths"]
-    docs = client.get("/api/v1/docs/").content.decode()
+    response = client.get("/api/v1/docs/")
+    docs = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
-    assert "cdn" not in docs.lower()
+    assert "cdn" not in docs.lower() and "<script>" not in docs  # served locally, no inline script (CSP)
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert client.get("/api/v1/docs/?script=").status_code == 200
 
 
 def test_errors_are_problems_in_italian_by_default(client, mori):
