@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test pitre-sandbox agid css lighthouse
+.PHONY: run test lint format messages clean system-deps bench multinode xmlsec1 spid-test pitre-sandbox agid css lighthouse
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -70,6 +70,17 @@ bench: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
+
+# The multi-node proof (bench/multinode.py): HAProxy, two web nodes, PgBouncer, two workers, two schedulers.
+multinode: export SPORTELLO_ENV = test
+multinode: $(STAMP)
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "make multinode needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
+	@command -v haproxy >/dev/null 2>&1 && command -v pgbouncer >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -qq haproxy pgbouncer >/dev/null; \
+		else echo "install haproxy and pgbouncer (Debian: apt-get install haproxy pgbouncer)"; exit 1; fi; }
+	$(BIN)/python bench/multinode.py
 
 # AgID's validator of municipal sites against the running demo (AGID_VALIDATOR=<built checkout>; see the README).
 agid: $(STAMP)

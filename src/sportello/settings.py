@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # domain
     "sportello.core",
     "sportello.municipalities",
@@ -93,11 +96,13 @@ INSTALLED_APPS = [
     "sportello.notifications",
     "sportello.catalog",
     "sportello.applications",
+    "sportello.integrations",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
     "sportello.demo",
     "sportello.identity",
+    "sportello.api",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",
     "sportello.municipalities.middleware.TenantMiddleware",
+    "sportello.api.problems.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,6 +166,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if ENV == "test":
         # A file (the task worker and the live server open their own connections), one per test process.
         DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-sportello-{os.getpid()}.sqlite3")}
+
+# PgBouncer in transaction mode (DATABASE_PGBOUNCER=1): a server connection changes under every transaction, so
+# no server-side cursors (Django would otherwise use them for .iterator()) and no persistent-connection checks.
+if env_bool("DATABASE_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# An optional read replica for the heavy reads of the API's lists (sportello.core.db_router.replica_reads).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
+        "DISABLE_SERVER_SIDE_CURSORS", False
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["sportello.core.db_router.ReplicaRouter"]
+
+# Cache (API rate-limit counters, ...): per process by default; shared across web nodes with
+# CACHE_URL=redis://host:6379/0 or CACHE_URL=db (table created by `manage.py createcachetable`).
+_cache_url = os.environ.get("CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url == "db":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sportello_cache"}
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -266,8 +295,26 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Attachments on local disk (MEDIA_ROOT) by default; on S3-compatible storage (MinIO, AWS, Ceph...) with
+# AWS_STORAGE_BUCKET_NAME (+ AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never public.
+_bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+_default_storage = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _bucket
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         # The demo serves as production does: fingerprinted, compressed files (after collectstatic).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -316,6 +363,44 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
 
 # App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.
 IO_API_BASE_URL = os.environ.get("SPORTELLO_IO_API_BASE_URL", "https://api.io.pagopa.it/api/v1").rstrip("/")
+# REST API (/api/v1/, sportello.api): tokens or staff sessions, JSON only, errors as problem+json.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "sportello.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["sportello.api.throttling.ApiRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "sportello.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per address without one) and window: "<n>/<second|minute|hour|day>".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "100000/minute" if ENV == "test" else "600/minute")
+API_CONTACT_EMAIL = os.environ.get("API_CONTACT_EMAIL", "api@sportello.example.org")
+API_TERMS_URL = os.environ.get("API_TERMS_URL", "https://sportello.example.org/termini-api")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sportello API",
+    "DESCRIPTION": "API REST di Sportello per le integrazioni dei comuni (contabilità, protocollo, sito "
+    "istituzionale, eliminacode). Autenticazione con token dell'ente; errori application/problem+json.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "sportello.applications.states.State",
+        "ServiceKindEnum": "sportello.catalog.constants.Kind",
+        "AttachmentKindEnum": "sportello.applications.models.Attachment.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sportello.api.schema.postprocess",
+    ],
+}
 
 # Anonymous applications (services with anonymous access, used without logging in), per address and service:
 # new drafts and submissions (each takes an official protocol number) per hour; drafts left untouched this many
@@ -374,7 +459,18 @@ PRIVACY_TERMS_VERSION = os.environ.get("SPORTELLO_PRIVACY_TERMS_VERSION", "2026-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "sportello.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            **(
+                {"formatter": "json"}
+                if os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text") == "json"
+                else {}
+            ),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}},
 }

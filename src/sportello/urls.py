@@ -23,6 +23,7 @@ urlpatterns = [
     path("", portal_views.index, name="index"),
     path("healthz", core_views.healthz, name="healthz"),
     path("piattaforma/admin/", admin.site.urls),
+    path("api/v1/", include("sportello.api.urls")),
     path("spid/", include("sportello.identity.spid_urls")),
     # The demo SAML IdPs (SPID and CIE stand-ins): demo and test settings only, refused in production.
     *(

@@ -207,6 +207,16 @@ def application_get_for_staff(*, user: User, municipality: Municipality, pk: int
     )
 
 
+def application_available_transitions(*, application: Application) -> list[str]:
+    """The operator transitions the application allows now, in table order (the service's options apply)."""
+    from .states import Actor, available
+
+    names = available(application.state, Actor.OPERATOR)
+    if not application.service.allow_integration_requests:
+        names = [name for name in names if name != "request_integration"]
+    return names
+
+
 def application_assignable_staff(*, application: Application) -> QuerySet[User]:
     """Who can be handed the application: the municipality's active administrators and its service's operators."""
     memberships = Membership.objects.active().filter(municipality_id=application.municipality_id)

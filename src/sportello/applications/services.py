@@ -512,3 +512,21 @@ def statistics_refresh(*, municipality) -> StatisticsSnapshot:
     snapshot.refreshed_at = now
     snapshot.save(update_fields=["refreshed_at"])
     return snapshot
+
+
+def application_operator_transition(
+    *, application: Application, user, name: str, motivation: str = "", due=None, files=(), document=None
+) -> Application:
+    """Fire the operator transition ``name`` (the back office's buttons, the API's ``transitions``)."""
+    if name == "take_charge":
+        return application_take_charge(application=application, user=user)
+    if name == "request_integration":
+        return application_request_integration(
+            application=application, user=user, body=motivation, due=due, files=files
+        )
+    if name in ("accept", "reject"):
+        outcome = application_accept if name == "accept" else application_reject
+        return outcome(application=application, user=user, motivation=motivation, document=document)
+    if name == "cancel":
+        return application_cancel(application=application, user=user, motivation=motivation)
+    raise TransitionNotAllowed(_("Azione sconosciuta."), code="transition")

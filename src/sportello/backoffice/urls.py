@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import applications, auth, content, dashboard, municipality, protocol, service_io, services, staff
+from .views import (
+    applications,
+    auth,
+    content,
+    dashboard,
+    integrations,
+    municipality,
+    protocol,
+    service_io,
+    services,
+    staff,
+)
 
 app_name = "backoffice"
 
@@ -59,4 +70,17 @@ urlpatterns += [
     ),
     path("statistiche/", applications.statistics, name="statistics"),
     path("statistiche/valutazioni/", content.rating_list, name="rating_list"),
+]
+
+urlpatterns += [
+    path("integrazioni/", integrations.integrations, name="integrations"),
+    path("integrazioni/token/<int:pk>/revoca", integrations.api_token_revoke, name="api_token_revoke"),
+    path(
+        "integrazioni/webhook/<int:pk>/disattiva", integrations.webhook_deactivate, name="webhook_deactivate"
+    ),
+    path(
+        "integrazioni/consegne/<uuid:pk>/reinvia",
+        integrations.webhook_delivery_replay,
+        name="webhook_delivery_replay",
+    ),
 ]

@@ -34,6 +34,7 @@ def backoffice_urls(
             route.replace("<int:pk>", str(object_pk))
             .replace("<int:attachment_pk>", str(attachment_pk if attachment_pk is not None else pk))
             .replace("<slug:key>", "nome")
+            .replace("<uuid:pk>", "00000000-0000-4000-8000-000000000000")
         )
         assert "<" not in route, f"placeholder not handled by the walk: {route}"
         yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
@@ -158,6 +159,9 @@ POST_ONLY = {
     "service_page_action",
     "application_action",
     "application_message",
+    "api_token_revoke",
+    "webhook_deactivate",
+    "webhook_delivery_replay",
     "application_protocol_retry",
     "faq_delete",
 }

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sportello.accounts.models import Membership
-from sportello.applications import selectors, services, states
+from sportello.applications import selectors, services
 from sportello.applications.models import Application
-from sportello.applications.states import FINAL_STATES, Actor, State
+from sportello.applications.states import FINAL_STATES, State
 from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
@@ -144,9 +144,7 @@ def application_list(request):
 
 
 def _detail_context(request, application: Application, forms: dict | None = None) -> dict:
-    available = set(states.available(application.state, Actor.OPERATOR))
-    if not application.service.allow_integration_requests:
-        available.discard("request_integration")
+    available = set(selectors.application_available_transitions(application=application))
     is_open = application.state not in FINAL_STATES and application.state != State.DRAFT
     staff = selectors.application_assignable_staff(application=application)
     forms = forms or {}
@@ -233,20 +231,17 @@ SUCCESS = {
 
 
 def _run_action(action: str, application: Application, user, data: dict):
-    if action == "take_charge":
-        return services.application_take_charge(application=application, user=user)
     if action == "assign":
         return services.application_assign(application=application, user=user, assignee=data["assignee"])
-    if action == "request_integration":
-        return services.application_request_integration(
-            application=application, user=user, body=data["body"], due=data["due"], files=data["files"]
-        )
-    if action in ("accept", "reject"):
-        service = services.application_accept if action == "accept" else services.application_reject
-        return service(
-            application=application, user=user, motivation=data["motivation"], document=data["document"]
-        )
-    return services.application_cancel(application=application, user=user, motivation=data["motivation"])
+    return services.application_operator_transition(
+        application=application,
+        user=user,
+        name=action,
+        motivation=data.get("body", data.get("motivation", "")),
+        due=data.get("due"),
+        files=data.get("files", ()),
+        document=data.get("document"),
+    )
 
 
 @require_POST

@@ -1,0 +1,110 @@
+"""What other systems use to integrate with a municipality: API tokens and outgoing webhooks."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sportello.municipalities.models import Municipality, TenantQuerySet
+
+
+class Scope(models.TextChoices):
+    APPLICATIONS_READ = "applications:read", _("Lettura delle pratiche")
+    TRANSITIONS_WRITE = "transitions:write", _("Azioni sulle pratiche")
+    PAYMENTS_READ = "payments:read", _("Lettura dei pagamenti")
+    CALENDARS = "calendars", _("Calendari")
+
+
+class Event(models.TextChoices):
+    APPLICATION_STATE_CHANGED = "application.state_changed", _("Cambio di stato di una pratica")
+
+
+class ApiTokenQuerySet(TenantQuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A municipality's token for one integration. Only its SHA-256 is kept; the token is shown once.
+
+    It acts on behalf of ``user`` (the administrator who created it), within its ``scopes``.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nome"), max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)  # the public part, to find the row
+    key_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("permessi"), default=list)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("scadenza"))
+    last_used_at = models.DateTimeField(_("ultimo utilizzo"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def is_usable(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class Webhook(models.Model):
+    """An address of the municipality's systems that receives signed events."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("indirizzo"), max_length=500)
+    events = models.JSONField(_("eventi"), default=list)
+    secret = models.CharField(max_length=100)  # the signing key: shown once, never again
+    is_active = models.BooleanField(_("attivo"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhook")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: sent at least once, with the same id (the idempotency key) every time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In corso")
+        DELIVERED = "delivered", _("Consegnato")
+        FAILED = "failed", _("Non consegnato")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=64, choices=Event.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["municipality", "-created_at"], name="delivery_list_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} -> {self.webhook_id} ({self.status})"
