@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sportello.notifications",
     "sportello.catalog",
     "sportello.applications",
+    "sportello.scheduling",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -242,7 +243,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
-PERIODIC_TASKS: dict[str, tuple[str, int]] = {}
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
+    "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
+}
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,0 +1,48 @@
+"""Reads that matter: a calendar's published slots, from its rules, closures and reservation rows."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from . import availability
+from .availability import ROME
+from .models import Calendar, Reservation
+
+
+def day_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """Aware instants of local midnight of ``date_from`` and of the day after ``date_to``."""
+    return (
+        availability.local_instant(date_from, datetime.min.time()),
+        availability.local_instant(date_to + timedelta(days=1), datetime.min.time()),
+    )
+
+
+def calendar_slots(
+    calendar: Calendar, *, date_from: date, date_to: date, now: datetime | None = None, include_full=False
+) -> list[availability.Slot]:
+    """The slots citizens may book between two local dates: three indexed queries, then the pure function."""
+    now = now or timezone.now()
+    begin, end = day_bounds(date_from, date_to)
+    rows = Reservation.objects.filter(calendar=calendar, start__gte=begin, start__lt=end)
+    occupied = dict(
+        rows.filter(hold_until__isnull=True).values("start").annotate(n=Count("id")).values_list("start", "n")
+    )
+    holds = list(rows.filter(hold_until__isnull=False).values_list("start", "hold_until"))
+    return availability.free_slots(
+        rules=[r.as_rule() for r in calendar.rules.all()],
+        closures=[c.as_closure() for c in calendar.closures.filter(end__gte=date_from, start__lte=date_to)],
+        occupied=occupied,
+        holds=holds,
+        now=now,
+        date_from=date_from,
+        date_to=date_to,
+        policy=calendar.policy(),
+        include_full=include_full,
+    )
+
+
+def published_slot(calendar: Calendar, start: datetime, *, now: datetime | None = None):
+    """The published slot starting at ``start`` (with a free place), or None: how tampered POSTs are refused."""
+    day = start.astimezone(ROME).date()
+    return availability.find_slot(calendar_slots(calendar, date_from=day, date_to=day, now=now), start)

@@ -1,0 +1,327 @@
+"""Writes on calendars and appointments.
+
+Capacity lives in the database: taking a place inserts a ``Reservation`` row, and the unique constraint on
+(calendar, start, place) refuses a second taker whatever the interleaving. Every state change goes through
+``_fire`` and the one transition table (``states.py``).
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import states
+from .models import Appointment, AppointmentEvent, Calendar, Reminder, Reservation
+from .selectors import published_slot
+from .states import Actor, State
+from .tasks import appointment_notify
+
+UNAVAILABLE = gettext_lazy("Questo orario non è più disponibile: scegli un altro orario tra quelli liberi.")
+
+
+class SlotUnavailable(ValidationError):
+    def __init__(self, message=None):
+        super().__init__(message or UNAVAILABLE, code="unavailable")
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def can_manage(user, calendar: Calendar) -> bool:
+    """Administrators of the municipality and the calendar's coordinators."""
+    return Calendar.objects.managed_by(user, calendar.municipality).filter(pk=calendar.pk).exists()
+
+
+def _check_actor(user, appointment: Appointment, actor: str) -> None:
+    if actor == Actor.CITIZEN and appointment.citizen_id is not None and appointment.citizen_id != user.pk:
+        raise PermissionDenied("Not the citizen of this appointment")
+    if actor == Actor.OPERATOR and not can_manage(user, appointment.calendar):
+        raise PermissionDenied("Not a manager of this calendar")
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("calendar", "municipality")
+        .get(pk=appointment.pk)
+    )
+
+
+def _check(appointment: Appointment, name: str, *, user, actor: str) -> None:
+    if actor != Actor.SYSTEM:
+        _check_actor(user, appointment, actor)
+    if not states.allowed(name, appointment.state, actor):
+        raise TransitionNotAllowed(
+            _("Operazione non consentita: l'appuntamento è nello stato «%(state)s».")
+            % {"state": State(appointment.state).label},
+            code="transition",
+        )
+
+
+def _fire(appointment: Appointment, name: str, *, user=None, actor: str, motivation: str = "", notify=True):
+    """Apply transition ``name`` to the locked row; states that free capacity delete its places."""
+    transition = states.TRANSITIONS[name]
+    _check(appointment, name, user=user, actor=actor)
+    motivation = (motivation or "").strip()
+    if transition.needs_motivation and not motivation:
+        raise ValidationError({"motivation": _("Indica la motivazione.")})
+    target = transition.target or appointment.state
+    event = AppointmentEvent.objects.create(
+        appointment=appointment,
+        actor=user if actor != Actor.SYSTEM else None,
+        actor_kind=actor,
+        transition=name,
+        from_state=appointment.state,
+        to_state=target,
+        motivation=motivation,
+    )
+    if target in states.RELEASING:
+        appointment.reservations.all().delete()
+        Reminder.objects.filter(appointment=appointment).delete()
+        appointment.hold_until = None
+    if motivation:
+        appointment.motivation = motivation
+    if target != appointment.state and target in (State.APPROVED, State.REFUSED, State.CANCELLED):
+        appointment.sequence += 1  # the citizen's calendar entry changes
+    appointment.state = target
+    appointment.save()
+    if notify and appointment.state != State.HELD:
+        appointment_notify.enqueue(event_id=event.pk)
+    return event
+
+
+def _take_place(calendar: Calendar, slot, appointment: Appointment, hold_until) -> int:
+    """Insert the first free place of ``slot``; a concurrent taker makes the insert fail and we try the next."""
+    taken = set(
+        Reservation.objects.filter(calendar=calendar, start=slot.start).values_list("place", flat=True)
+    )
+    for place in range(slot.capacity):
+        if place in taken:
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves the outer transaction usable
+                Reservation.objects.create(
+                    calendar=calendar,
+                    start=slot.start,
+                    place=place,
+                    appointment=appointment,
+                    hold_until=hold_until,
+                )
+            return place
+        except IntegrityError:
+            continue
+    raise SlotUnavailable()
+
+
+def holds_release(*, now: datetime | None = None, calendar: Calendar | None = None, start=None) -> int:
+    """Release the expired holds (all of them, or those of one slot); rows being confirmed are skipped."""
+    now = now or timezone.now()
+    expired = Appointment.objects.filter(state=State.HELD, hold_until__lte=now)
+    if calendar is not None:
+        expired = expired.filter(calendar=calendar)
+    if start is not None:
+        expired = expired.filter(start=start)
+    count = 0
+    for appointment in expired.select_for_update(skip_locked=True).select_related("calendar"):
+        _fire(appointment, "release", actor=Actor.SYSTEM, motivation=_("Tempo scaduto"), notify=False)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def appointment_hold(
+    *, calendar: Calendar, start: datetime, service=None, citizen=None, application=None, now=None
+) -> Appointment:
+    """Hold a place of the published slot at ``start`` for ``calendar.hold_minutes``.
+
+    Expired holds of that slot are released first, in this transaction. A start outside the published
+    availability (tampered with, past, closed, beyond the horizon) or a full slot raises ``SlotUnavailable``.
+    """
+    now = now or timezone.now()
+    holds_release(now=now, calendar=calendar, start=start)
+    slot = published_slot(calendar, start, now=now)
+    if slot is None:
+        raise SlotUnavailable()
+    hold_until = now + timedelta(minutes=calendar.hold_minutes)
+    appointment = Appointment.objects.create(
+        municipality=calendar.municipality,
+        calendar=calendar,
+        service=service,
+        application=application,
+        citizen=citizen,
+        first_name=getattr(citizen, "first_name", "") or "",
+        last_name=getattr(citizen, "last_name", "") or "",
+        email=getattr(citizen, "email", "") or "",
+        fiscal_code=getattr(citizen, "fiscal_code", "") or "",
+        start=slot.start,
+        end=slot.end,
+        hold_until=hold_until,
+    )
+    _take_place(calendar, slot, appointment, hold_until)
+    return appointment
+
+
+@transaction.atomic
+def appointment_hold_extend(*, appointment: Appointment, until: datetime, now=None) -> Appointment:
+    """Keep a held slot while a payment is pending (called by payments); an expired hold cannot be revived."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if appointment.state != State.HELD:
+        raise TransitionNotAllowed(_("L'orario non è più bloccato per questa richiesta."))
+    if appointment.hold_until <= now:
+        raise SlotUnavailable()
+    if until > appointment.hold_until:
+        appointment.hold_until = until
+        appointment.save(update_fields=["hold_until", "updated_at"])
+        appointment.reservations.update(hold_until=until)
+    return appointment
+
+
+def _schedule_reminder(appointment: Appointment, now) -> None:
+    send_at = appointment.start - timedelta(hours=appointment.calendar.reminder_hours)
+    if send_at > now:
+        Reminder.objects.update_or_create(
+            appointment=appointment, defaults={"send_at": send_at, "sent_at": None}
+        )
+    else:
+        Reminder.objects.filter(appointment=appointment).delete()
+
+
+@transaction.atomic
+def appointment_confirm(
+    *,
+    appointment: Appointment,
+    user=None,
+    actor: str = Actor.CITIZEN,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    reason: str | None = None,
+    details: str | None = None,
+    now=None,
+) -> Appointment:
+    """Turn the hold into a request: pending on a moderated calendar (unless staff books), else approved.
+
+    Idempotent: confirming an already confirmed appointment returns it unchanged (double click, retry).
+    """
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if appointment.state in (State.PENDING, State.APPROVED):
+        return appointment
+    if appointment.state == State.HELD and appointment.hold_until <= now:
+        raise SlotUnavailable(
+            _("Il tempo per completare la prenotazione è scaduto: scegli di nuovo un orario.")
+        )
+    for field, value in (
+        ("first_name", first_name),
+        ("last_name", last_name),
+        ("email", email),
+        ("reason", reason),
+        ("details", details),
+    ):
+        if value is not None:
+            setattr(appointment, field, value.strip())
+    if not (appointment.first_name and appointment.last_name):
+        raise ValidationError(_("Indica nome e cognome del richiedente."))
+    name = "submit" if appointment.calendar.moderated and actor == Actor.CITIZEN else "confirm"
+    appointment.hold_until = None
+    _fire(appointment, name, user=user, actor=actor)
+    appointment.reservations.update(hold_until=None)
+    _schedule_reminder(appointment, now)
+    return appointment
+
+
+@transaction.atomic
+def appointment_approve(*, appointment: Appointment, user=None, actor: str = Actor.OPERATOR) -> Appointment:
+    appointment = _locked(appointment)
+    _fire(appointment, "approve", user=user, actor=actor)
+    return appointment
+
+
+@transaction.atomic
+def appointment_refuse(*, appointment: Appointment, user, motivation: str) -> Appointment:
+    appointment = _locked(appointment)
+    _fire(appointment, "refuse", user=user, actor=Actor.OPERATOR, motivation=motivation)
+    return appointment
+
+
+def cancel_deadline(appointment: Appointment) -> datetime:
+    return appointment.start - timedelta(hours=appointment.calendar.cancel_until_hours)
+
+
+def _check_deadline(appointment: Appointment, actor: str, now) -> None:
+    if actor == Actor.CITIZEN and appointment.state != State.HELD and now > cancel_deadline(appointment):
+        raise TransitionNotAllowed(
+            _("Non è più possibile modificare l'appuntamento online: contatta l'ufficio."), code="deadline"
+        )
+
+
+@transaction.atomic
+def appointment_cancel(
+    *, appointment: Appointment, user=None, actor: str = Actor.CITIZEN, motivation: str = "", now=None
+) -> Appointment:
+    """Cancel (citizen until the calendar's deadline, staff any time, with a notice to the citizen)."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    _check_deadline(appointment, actor, now)
+    _fire(appointment, "cancel", user=user, actor=actor, motivation=motivation)
+    return appointment
+
+
+@transaction.atomic
+def appointment_release(*, appointment: Appointment, motivation: str = "") -> Appointment:
+    """Free the places of an appointment whose application failed (payment failed, application rejected)."""
+    appointment = _locked(appointment)
+    if appointment.state in states.OCCUPYING:
+        _fire(appointment, "release", actor=Actor.SYSTEM, motivation=motivation)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *, appointment: Appointment, start: datetime, user=None, actor: str = Actor.CITIZEN, now=None
+) -> Appointment:
+    """Move to another published slot: the new place is taken before the old one is freed."""
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    _check_deadline(appointment, actor, now)
+    _check(appointment, "reschedule", user=user, actor=actor)
+    if start == appointment.start:
+        return appointment
+    calendar = appointment.calendar
+    holds_release(now=now, calendar=calendar, start=start)
+    slot = published_slot(calendar, start, now=now)
+    if slot is None:
+        raise SlotUnavailable()
+    old = list(appointment.reservations.values_list("pk", flat=True))
+    _take_place(calendar, slot, appointment, None)
+    Reservation.objects.filter(pk__in=old).delete()
+    appointment.start, appointment.end = slot.start, slot.end
+    appointment.sequence += 1
+    _fire(appointment, "reschedule", user=user, actor=actor)
+    _schedule_reminder(appointment, now)
+    return appointment
+
+
+def _outcome(name: str, *, appointment: Appointment, user, now=None) -> Appointment:
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if name == "missed" and now < appointment.start:
+        raise TransitionNotAllowed(_("L'appuntamento non è ancora iniziato."))
+    _fire(appointment, name, user=user, actor=Actor.OPERATOR, notify=False)
+    Reminder.objects.filter(appointment=appointment, sent_at__isnull=True).delete()
+    return appointment
+
+
+@transaction.atomic
+def appointment_done(*, appointment: Appointment, user, now=None) -> Appointment:
+    return _outcome("done", appointment=appointment, user=user, now=now)
+
+
+@transaction.atomic
+def appointment_missed(*, appointment: Appointment, user, now=None) -> Appointment:
+    return _outcome("missed", appointment=appointment, user=user, now=now)

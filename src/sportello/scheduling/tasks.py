@@ -1,0 +1,88 @@
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from sportello.core.tasks import retrying
+from sportello.notifications.email import send_templated_email
+
+CITIZEN_FACING = {"submit", "confirm", "approve", "refuse", "cancel", "reschedule", "release"}
+
+
+def appointment_ics(appointment) -> str:
+    from . import ics
+    from .states import State
+
+    calendar = appointment.calendar
+    event = ics.Event(
+        uid=f"{appointment.uid}@sportello",
+        sequence=appointment.sequence,
+        start=appointment.start,
+        end=appointment.end,
+        summary=f"{appointment.service or calendar.title} - {calendar.office_name}",
+        location=f"{calendar.office_name}, {calendar.address}",
+        description=calendar.what_to_bring,
+        cancelled=appointment.state in (State.CANCELLED, State.REFUSED),
+    )
+    return ics.render([event], stamp=appointment.updated_at or timezone.now())
+
+
+def _send(appointment, template: str, context: dict) -> None:
+    if not appointment.email:
+        return
+    language = appointment.citizen.language if appointment.citizen else "it"
+    send_templated_email(
+        to=[appointment.email],
+        template=template,
+        language=language,
+        municipality=appointment.municipality,
+        context={"appointment": appointment, **context},
+        attachments=[("appuntamento.ics", appointment_ics(appointment), "text/calendar")],
+    )
+
+
+@task()
+@retrying
+def appointment_notify(*, event_id: int) -> None:
+    """E-mail the citizen about a change of their appointment, with the updated ICS."""
+    from .models import AppointmentEvent
+
+    event = AppointmentEvent.objects.select_related(
+        "appointment__calendar", "appointment__municipality", "appointment__citizen", "appointment__service"
+    ).get(pk=event_id)
+    if event.transition in CITIZEN_FACING:
+        _send(event.appointment, "emails/appointment_event", {"event": event})
+
+
+@task()
+def holds_release_expired() -> int:
+    """Periodic: free the places of holds whose time ran out (idempotent)."""
+    from .services import holds_release
+
+    with transaction.atomic():
+        return holds_release()
+
+
+@task()
+def reminders_send() -> int:
+    """Periodic: send the reminders that are due, each once (the row is marked in the same transaction)."""
+    from .models import Reminder
+    from .states import State
+
+    sent = 0
+    due = Reminder.objects.filter(sent_at__isnull=True, send_at__lte=timezone.now())
+    for pk in due.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            reminder = (
+                Reminder.objects.select_for_update(skip_locked=True)
+                .select_related("appointment__calendar", "appointment__municipality", "appointment__citizen")
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if reminder is None:
+                continue
+            if reminder.appointment.state in (State.PENDING, State.APPROVED):
+                _send(reminder.appointment, "emails/appointment_reminder", {})
+                sent += 1
+            reminder.sent_at = timezone.now()
+            reminder.save(update_fields=["sent_at"])
+    return sent
