@@ -46,3 +46,16 @@ def published_slot(calendar: Calendar, start: datetime, *, now: datetime | None 
     """The published slot starting at ``start`` (with a free place), or None: how tampered POSTs are refused."""
     day = start.astimezone(ROME).date()
     return availability.find_slot(calendar_slots(calendar, date_from=day, date_to=day, now=now), start)
+
+
+def appointment_list_for_citizen(*, user, municipality):
+    from .models import Appointment
+    from .states import State
+
+    return (
+        Appointment.objects.for_municipality(municipality)
+        .filter(citizen=user)
+        .exclude(state=State.HELD)
+        .select_related("calendar", "service")
+        .order_by("-start")
+    )

@@ -236,6 +236,24 @@ def appointment_confirm(
 
 
 @transaction.atomic
+def appointment_book(
+    *, appointment: Appointment, user=None, first_name=None, last_name=None, email=None, now=None
+):
+    """The citizen's final confirmation: submit the linked application (if any), then confirm the appointment,
+    in one transaction (a refused slot submits nothing)."""
+    from sportello.applications.services import application_submit
+    from sportello.applications.states import State as ApplicationState
+
+    appointment = appointment_confirm(
+        appointment=appointment, user=user, first_name=first_name, last_name=last_name, email=email, now=now
+    )
+    application = appointment.application
+    if application is not None and application.state == ApplicationState.DRAFT:
+        application_submit(application=application, user=user)
+    return appointment
+
+
+@transaction.atomic
 def appointment_approve(*, appointment: Appointment, user=None, actor: str = Actor.OPERATOR) -> Appointment:
     appointment = _locked(appointment)
     _fire(appointment, "approve", user=user, actor=actor)
