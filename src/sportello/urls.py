@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("piattaforma/admin/", admin.site.urls),
     path("spid/", include("sportello.identity.spid_urls")),
+    path("api/v1/<slug:municipality_slug>/", include("sportello.api.urls")),
     # The demo SAML IdPs (SPID and CIE stand-ins): demo and test settings only, refused in production.
     *(
         [path("demo-idp/", include("sportello.identity.demo_idp.urls"))]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path(
+        "calendars/<int:calendar_id>/availability",
+        views.calendar_availability,
+        name="calendar_availability",
+    ),
+]

@@ -1,0 +1,77 @@
+"""Public JSON API (read-only, no personal data).
+
+``GET /api/v1/<slug>/calendars/<id>/availability?from=YYYY-MM-DD&to=YYYY-MM-DD`` -> 200::
+
+    {"calendar": {"id": 3, "title": "...", "office": "...", "address": "...", "timezone": "Europe/Rome"},
+     "from": "2027-01-11", "to": "2027-01-17",
+     "slots": [{"start": "2027-01-11T09:00:00+01:00", "end": "2027-01-11T09:15:00+01:00",
+                "capacity": 2, "available": 1}, ...]}
+
+Only slots with a free place are listed. Errors: 400 ``{"detail": "..."}`` for bad dates or a range longer than
+``MAX_DAYS``; 404 for an unknown calendar or one that serves no public service. Cached by clients and proxies for
+``MAX_AGE`` seconds.
+"""
+
+from datetime import date
+
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from sportello.catalog.models import Service
+from sportello.scheduling.models import Calendar
+from sportello.scheduling.selectors import calendar_slots
+
+MAX_DAYS = 92
+MAX_AGE = 30
+
+
+def _error(message: str) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=400)
+
+
+@require_safe
+def calendar_availability(request, calendar_id: int):
+    calendar = (
+        Calendar.objects.for_municipality(request.municipality)
+        .filter(pk=calendar_id, services__in=Service.objects.listed())
+        .distinct()
+        .first()
+    )
+    if calendar is None:
+        raise Http404("No such public calendar")
+    try:
+        date_from = date.fromisoformat(request.GET.get("from", ""))
+        date_to = date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        return _error(_("Indica le date nei parametri from e to nel formato AAAA-MM-GG."))
+    if date_to < date_from:
+        return _error(_("La data to non può precedere la data from."))
+    if (date_to - date_from).days >= MAX_DAYS:
+        return _error(_("L'intervallo può essere al massimo di %(days)s giorni.") % {"days": MAX_DAYS})
+    slots = calendar_slots(calendar, date_from=date_from, date_to=date_to)
+    response = JsonResponse(
+        {
+            "calendar": {
+                "id": calendar.pk,
+                "title": calendar.title,
+                "office": calendar.office_name,
+                "address": calendar.address,
+                "timezone": "Europe/Rome",
+            },
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "slots": [
+                {
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "capacity": s.capacity,
+                    "available": s.free,
+                }
+                for s in slots
+            ],
+        }
+    )
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
