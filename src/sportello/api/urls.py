@@ -10,4 +10,5 @@ urlpatterns = [
         views.calendar_availability,
         name="calendar_availability",
     ),
+    path("calendars/feed/<str:secret>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -75,3 +75,42 @@ def calendar_availability(request, calendar_id: int):
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_safe
+def calendar_feed(request, secret: str):
+    """The office's private agenda as iCalendar, at a secret address the office can regenerate."""
+    from datetime import timedelta
+
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from sportello.scheduling import ics
+    from sportello.scheduling.models import Appointment
+    from sportello.scheduling.states import State
+
+    calendar = Calendar.objects.for_municipality(request.municipality).filter(feed_secret=secret).first()
+    if calendar is None:
+        raise Http404("No such feed")
+    now = timezone.now()
+    appointments = Appointment.objects.filter(
+        calendar=calendar,
+        state__in=[State.PENDING, State.APPROVED, State.DONE, State.MISSED],
+        start__gte=now - timedelta(days=30),
+        start__lte=now + timedelta(days=calendar.horizon_days + 1),
+    ).select_related("service")
+    events = [
+        ics.Event(
+            uid=f"{a.uid}@sportello",
+            sequence=a.sequence,
+            start=a.start,
+            end=a.end,
+            summary=f"{a.last_name} {a.first_name}".strip() + (f" – {a.reason}" if a.reason else ""),
+            location=calendar.address,
+            description=a.get_state_display(),
+        )
+        for a in appointments
+    ]
+    response = HttpResponse(ics.render(events, name=calendar.title, stamp=now), content_type="text/calendar")
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response

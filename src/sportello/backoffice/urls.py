@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, dashboard, municipality, services, staff
+from .views import applications, auth, calendars, dashboard, municipality, services, staff
 
 app_name = "backoffice"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
+    path("servizi/<int:pk>/calendari/", calendars.service_calendars, name="service_calendars"),
 ]
 
 urlpatterns += [
@@ -46,4 +47,19 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+]
+
+urlpatterns += [
+    path("calendari/", calendars.calendar_list, name="calendar_list"),
+    path("calendari/nuovo/", calendars.calendar_create, name="calendar_create"),
+    path("calendari/<int:pk>/", calendars.calendar_edit, name="calendar_edit"),
+    path("calendari/<int:pk>/orari/", calendars.calendar_rules, name="calendar_rules"),
+    path("calendari/<int:pk>/agenda/", calendars.calendar_agenda, name="calendar_agenda"),
+    path("calendari/<int:pk>/agenda/azione", calendars.calendar_agenda_action, name="calendar_agenda_action"),
+    path("calendari/<int:pk>/prenota/", calendars.calendar_book, name="calendar_book"),
+    path(
+        "calendari/<int:pk>/feed/rigenera",
+        calendars.calendar_feed_regenerate,
+        name="calendar_feed_regenerate",
+    ),
 ]

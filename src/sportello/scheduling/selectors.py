@@ -59,3 +59,17 @@ def appointment_list_for_citizen(*, user, municipality):
         .select_related("calendar", "service")
         .order_by("-start")
     )
+
+
+def agenda(calendar: Calendar, *, date_from: date, date_to: date):
+    """The appointments of an agenda (held ones excluded), in time order, with what the table shows."""
+    from .models import Appointment
+    from .states import State
+
+    begin, end = day_bounds(date_from, date_to)
+    return (
+        Appointment.objects.filter(calendar=calendar, start__gte=begin, start__lt=end)
+        .exclude(state=State.HELD)
+        .select_related("application", "service")
+        .order_by("start", "pk")
+    )

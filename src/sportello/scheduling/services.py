@@ -5,7 +5,7 @@ Capacity lives in the database: taking a place inserts a ``Reservation`` row, an
 ``_fire`` and the one transition table (``states.py``).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -343,3 +343,106 @@ def appointment_done(*, appointment: Appointment, user, now=None) -> Appointment
 @transaction.atomic
 def appointment_missed(*, appointment: Appointment, user, now=None) -> Appointment:
     return _outcome("missed", appointment=appointment, user=user, now=now)
+
+
+# --- calendars (administrators and coordinators) ---
+
+
+def _check_coordinators(calendar: Calendar, coordinators) -> None:
+    from sportello.accounts.roles import staff_role
+
+    for user in coordinators:
+        if staff_role(user, calendar.municipality) is None:
+            raise ValidationError({"coordinators": _("I coordinatori devono essere operatori dell'ente.")})
+
+
+@transaction.atomic
+def calendar_save(*, calendar: Calendar, coordinators=None, services=None) -> Calendar:
+    """Create or update a calendar; coordinators and services must belong to its municipality."""
+    calendar.full_clean()
+    if bool(calendar.patron_month) != bool(calendar.patron_day):
+        raise ValidationError(
+            {"patron_day": _("Indica mese e giorno del santo patrono, oppure nessuno dei due.")}
+        )
+    if calendar.patron_month:
+        try:
+            date(2028, calendar.patron_month, calendar.patron_day)  # a leap year accepts 29 February
+        except ValueError:
+            raise ValidationError({"patron_day": _("La data del santo patrono non esiste.")}) from None
+    calendar.save()
+    if coordinators is not None:
+        _check_coordinators(calendar, coordinators)
+        calendar.coordinators.set(coordinators)
+    if services is not None:
+        if any(s.municipality_id != calendar.municipality_id for s in services):
+            raise ValidationError({"services": _("Servizio di un altro ente.")})
+        calendar.services.set(services)
+    return calendar
+
+
+def _overlaps(a, b) -> bool:
+    if not set(a.weekdays) & set(b.weekdays):
+        return False
+    a_until, b_until = a.valid_until or date.max, b.valid_until or date.max
+    if a.valid_from > b_until or b.valid_from > a_until:
+        return False
+    return a.start < b.end and b.start < a.end
+
+
+@transaction.atomic
+def opening_rule_add(*, calendar: Calendar, **fields):
+    """Add an opening-hour rule; a rule overlapping another (same weekday, dates and hours) is refused."""
+    from .models import OpeningRule
+
+    Calendar.objects.select_for_update().filter(pk=calendar.pk).first()  # rules of one calendar one at a time
+    weekdays = sorted({int(d) for d in fields.pop("weekdays", [])})
+    if not weekdays or any(d < 0 or d > 6 for d in weekdays):
+        raise ValidationError({"weekdays": _("Scegli almeno un giorno della settimana.")})
+    rule = OpeningRule(calendar=calendar, weekdays=weekdays, **fields)
+    rule.full_clean()
+    if rule.end <= rule.start:
+        raise ValidationError({"end": _("L'orario di fine deve seguire quello di inizio.")})
+    if any(_overlaps(rule, other) for other in calendar.rules.all()):
+        raise ValidationError(_("La fascia oraria si sovrappone a un'altra dello stesso calendario."))
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def opening_rule_delete(*, rule) -> None:
+    rule.delete()
+
+
+@transaction.atomic
+def closure_add(*, calendar: Calendar, start, end, reason: str):
+    from .models import Closure
+
+    closure = Closure(calendar=calendar, start=start, end=end, reason=(reason or "").strip())
+    closure.full_clean()
+    if closure.end < closure.start:
+        raise ValidationError({"end": _("La data di fine deve seguire quella di inizio.")})
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def closure_delete(*, closure) -> None:
+    closure.delete()
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, calendar: Calendar) -> Calendar:
+    """A new secret address for the agenda feed: the old one stops working at once."""
+    from .models import new_feed_secret
+
+    calendar.feed_secret = new_feed_secret()
+    calendar.save(update_fields=["feed_secret", "updated_at"])
+    return calendar
+
+
+@transaction.atomic
+def service_calendars_set(*, service, calendars) -> None:
+    """The service editor's "Calendari" step: which offices serve an appointment service."""
+    if any(c.municipality_id != service.municipality_id for c in calendars):
+        raise ValidationError(_("Calendario di un altro ente."))
+    service.calendars.set(calendars)
