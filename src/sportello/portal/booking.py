@@ -33,7 +33,7 @@ from sportello.scheduling.models import Appointment, Calendar
 from sportello.scheduling.selectors import appointment_list_for_citizen, calendar_slots
 from sportello.scheduling.states import Actor, State
 from sportello.scheduling.tasks import appointment_ics
-from sportello.scheduling.tokens import appointment_from_token, manage_token
+from sportello.scheduling.tokens import appointment_from_token, entry_from_offer_token, manage_token
 
 from .applications import _identity
 from .views import _visible_service
@@ -471,6 +471,8 @@ def _manage_context(request, appointment: Appointment) -> dict:
         if can_change
         else "",
         "fee": _fee(appointment.application),
+        "waiting": hasattr(appointment, "waiting") and appointment.waiting is not None,
+        "can_wait": appointment.state in (State.PENDING, State.APPROVED) and bool(appointment.email),
     }
 
 
@@ -508,6 +510,47 @@ def _cancel(request, appointment: Appointment) -> None:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("L'appuntamento è stato annullato."))
+
+
+@require_POST
+def appointment_waiting(request, uid):
+    """ "Avvisami se si libera un posto prima" (join), or leave the waiting list."""
+    appointment = _owned_appointment(request, uid)
+    try:
+        if request.POST.get("azione") == "esci":
+            scheduling.waiting_leave(appointment=appointment, user=appointment.citizen)
+            messages.success(request, _("Non sei più in lista d'attesa."))
+        else:
+            scheduling.waiting_join(appointment=appointment, user=appointment.citizen)
+            messages.success(request, _("Ti scriveremo se si libera un posto prima del tuo appuntamento."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_url(request, "portal:appointment_detail", appointment))
+
+
+@never_cache
+def waiting_offer(request, token: str):
+    """The one-click move offered by e-mail when an earlier place freed."""
+    entry = entry_from_offer_token(token)
+    if entry is None or entry.appointment.municipality_id != request.municipality.pk:
+        return render(request, "portal/booking/link_expired.html", status=410)
+    if request.method == "POST":
+        try:
+            appointment = scheduling.waiting_offer_accept(entry=entry)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("L'appuntamento è stato spostato."))
+            return render(
+                request,
+                "portal/booking/detail.html",
+                _manage_context(request, appointment) | {"via_link": True},
+            )
+    return render(
+        request,
+        "portal/booking/offer.html",
+        {"entry": entry, "offer": entry.offer, "appointment": entry.appointment},
+    )
 
 
 @never_cache

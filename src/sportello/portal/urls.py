@@ -24,6 +24,8 @@ urlpatterns = [
     path("appuntamenti/<uuid:uid>/richiedente/", booking.booking_applicant, name="booking_applicant"),
     path("appuntamenti/<uuid:uid>/riepilogo/", booking.booking_summary, name="booking_summary"),
     path("appuntamenti/<uuid:uid>/annulla", booking.appointment_cancel, name="appointment_cancel"),
+    path("appuntamenti/<uuid:uid>/lista-attesa", booking.appointment_waiting, name="appointment_waiting"),
+    path("appuntamenti/posto-libero/<str:token>/", booking.waiting_offer, name="waiting_offer"),
     path(
         "appuntamenti/<uuid:uid>/appuntamento.ics", booking.appointment_calendar_file, name="appointment_ics"
     ),

@@ -282,3 +282,24 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.send_at:%Y-%m-%d %H:%M}"
+
+
+class WaitingEntry(models.Model):
+    """ "Avvisami se si libera un posto prima": a booked citizen waiting for an earlier place, in order.
+
+    When a place frees before the appointment, the first waiting citizen gets an exclusive ``offer``: a held
+    appointment on that place, which a one-click link turns into the move.
+    """
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="waiting")
+    created_at = models.DateTimeField(auto_now_add=True)
+    offer = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="offered_to"
+    )
+    offered_start = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} waiting"

@@ -80,6 +80,8 @@ def _fire(appointment: Appointment, name: str, *, user=None, actor: str, motivat
         motivation=motivation,
     )
     if target in states.RELEASING:
+        for start in set(appointment.reservations.values_list("start", flat=True)):
+            _place_freed(appointment.calendar, start)
         appointment.reservations.all().delete()
         Reminder.objects.filter(appointment=appointment).delete()
         appointment.hold_until = None
@@ -92,6 +94,15 @@ def _fire(appointment: Appointment, name: str, *, user=None, actor: str, motivat
     if notify and appointment.state != State.HELD:
         appointment_notify.enqueue(event_id=event.pk)
     return event
+
+
+def _place_freed(calendar: Calendar, start) -> None:
+    """A place of a future slot became free: offer it to the waiting list (a task, in this transaction)."""
+    from .models import WaitingEntry
+    from .tasks import waiting_offer
+
+    if start > timezone.now() and WaitingEntry.objects.filter(appointment__calendar=calendar).exists():
+        waiting_offer.enqueue(calendar_id=calendar.pk, start=start.isoformat())
 
 
 def _take_place(calendar: Calendar, slot, appointment: Appointment, hold_until) -> int:
@@ -134,7 +145,14 @@ def holds_release(*, now: datetime | None = None, calendar: Calendar | None = No
 
 @transaction.atomic
 def appointment_hold(
-    *, calendar: Calendar, start: datetime, service=None, citizen=None, application=None, now=None
+    *,
+    calendar: Calendar,
+    start: datetime,
+    service=None,
+    citizen=None,
+    application=None,
+    now=None,
+    minutes=None,
 ) -> Appointment:
     """Hold a place of the published slot at ``start`` for ``calendar.hold_minutes``.
 
@@ -146,7 +164,7 @@ def appointment_hold(
     slot = published_slot(calendar, start, now=now)
     if slot is None:
         raise SlotUnavailable()
-    hold_until = now + timedelta(minutes=calendar.hold_minutes)
+    hold_until = now + timedelta(minutes=minutes or calendar.hold_minutes)
     appointment = Appointment.objects.create(
         municipality=calendar.municipality,
         calendar=calendar,
@@ -318,6 +336,7 @@ def appointment_reschedule(
     old = list(appointment.reservations.values_list("pk", flat=True))
     _take_place(calendar, slot, appointment, None)
     Reservation.objects.filter(pk__in=old).delete()
+    _place_freed(calendar, appointment.start)
     appointment.start, appointment.end = slot.start, slot.end
     appointment.sequence += 1
     _fire(appointment, "reschedule", user=user, actor=actor)
@@ -446,3 +465,104 @@ def service_calendars_set(*, service, calendars) -> None:
     if any(c.municipality_id != service.municipality_id for c in calendars):
         raise ValidationError(_("Calendario di un altro ente."))
     service.calendars.set(calendars)
+
+
+# --- waiting list ("avvisami se si libera un posto prima") ---
+
+WAITING_OFFER_MINUTES = 30
+
+
+@transaction.atomic
+def waiting_join(*, appointment: Appointment, user=None):
+    """Ask to be told, in order, when a place frees before this appointment."""
+    from .models import WaitingEntry
+
+    appointment = _locked(appointment)
+    _check_actor(user, appointment, Actor.CITIZEN)
+    if appointment.state not in (State.PENDING, State.APPROVED) or not appointment.email:
+        raise TransitionNotAllowed(
+            _("La lista d'attesa è per gli appuntamenti prenotati con un indirizzo e-mail.")
+        )
+    entry, _created = WaitingEntry.objects.get_or_create(appointment=appointment)
+    return entry
+
+
+@transaction.atomic
+def waiting_leave(*, appointment: Appointment, user=None) -> None:
+    from .models import WaitingEntry
+
+    appointment = _locked(appointment)
+    _check_actor(user, appointment, Actor.CITIZEN)
+    WaitingEntry.objects.filter(appointment=appointment).delete()
+
+
+@transaction.atomic
+def waiting_offer_make(*, calendar: Calendar, start: datetime, now=None):
+    """Give the freed place at ``start`` to the first waiting citizen whose appointment is later: an exclusive
+    hold of ``WAITING_OFFER_MINUTES`` and an e-mail with a one-click move. None when nobody fits or the place
+    is gone; an expired offer frees the place again, which offers it to the next in line."""
+    from .models import WaitingEntry
+    from .tasks import waiting_offer_notify
+
+    now = now or timezone.now()
+    entries = (
+        WaitingEntry.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(
+            appointment__calendar=calendar,
+            appointment__state__in=[State.PENDING, State.APPROVED],
+            appointment__start__gt=start,
+        )
+        .exclude(offered_start=start)
+        .exclude(offer__state=State.HELD)
+        .select_related("appointment")
+        .order_by("created_at", "pk")
+    )
+    entry = entries.first()
+    if entry is None:
+        return None
+    original = entry.appointment
+    try:
+        with transaction.atomic():
+            offer = appointment_hold(
+                calendar=calendar,
+                start=start,
+                service=original.service,
+                citizen=original.citizen,
+                now=now,
+                minutes=WAITING_OFFER_MINUTES,
+            )
+    except SlotUnavailable:
+        return None
+    Appointment.objects.filter(pk=offer.pk).update(
+        first_name=original.first_name, last_name=original.last_name, email=original.email
+    )
+    entry.offer, entry.offered_start = offer, start
+    entry.save(update_fields=["offer", "offered_start"])
+    waiting_offer_notify.enqueue(entry_id=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def waiting_offer_accept(*, entry, now=None) -> Appointment:
+    """The one-click move: the offer's place passes to the appointment, whose old place is freed."""
+    from .models import WaitingEntry
+
+    now = now or timezone.now()
+    entry = WaitingEntry.objects.select_for_update().select_related("offer", "appointment").get(pk=entry.pk)
+    if entry.offer is None:
+        raise SlotUnavailable()
+    offer, original = _locked(entry.offer), _locked(entry.appointment)
+    if offer.state != State.HELD or offer.hold_until <= now:
+        raise SlotUnavailable(_("L'offerta è scaduta: il posto è stato proposto ad altri."))
+    _check(original, "reschedule", user=original.citizen, actor=Actor.CITIZEN)
+    old_start = original.start
+    original.reservations.all().delete()
+    offer.reservations.update(appointment=original, hold_until=None)
+    original.start, original.end = offer.start, offer.end
+    original.sequence += 1
+    _fire(original, "reschedule", user=original.citizen, actor=Actor.CITIZEN)
+    _fire(offer, "release", actor=Actor.SYSTEM, motivation=_("Spostamento accettato"), notify=False)
+    entry.delete()  # moved: the citizen is no longer waiting
+    _place_freed(original.calendar, old_start)
+    _schedule_reminder(original, now)
+    return original

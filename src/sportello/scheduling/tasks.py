@@ -86,3 +86,47 @@ def reminders_send() -> int:
             reminder.sent_at = timezone.now()
             reminder.save(update_fields=["sent_at"])
     return sent
+
+
+@task()
+def waiting_offer(*, calendar_id: int, start: str) -> None:
+    """A place freed: offer it to the waiting list (see ``services.waiting_offer_make``)."""
+    from datetime import datetime
+
+    from .models import Calendar
+    from .services import waiting_offer_make
+
+    calendar = Calendar.objects.filter(pk=calendar_id).first()
+    if calendar is not None:
+        waiting_offer_make(calendar=calendar, start=datetime.fromisoformat(start))
+
+
+@task()
+@retrying
+def waiting_offer_notify(*, entry_id: int) -> None:
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+
+    from .models import WaitingEntry
+    from .tokens import offer_token
+
+    entry = (
+        WaitingEntry.objects.select_related(
+            "offer__calendar", "offer__municipality", "offer__citizen", "appointment"
+        )
+        .filter(pk=entry_id, offer__isnull=False)
+        .first()
+    )
+    if entry is None or not entry.offer.email:
+        return
+    offer = entry.offer
+    language = offer.citizen.language if offer.citizen else "it"
+    url = absolute_url(
+        tenant_reverse("portal:waiting_offer", offer.municipality, lang=language, token=offer_token(entry))
+    )
+    send_templated_email(
+        to=[offer.email],
+        template="emails/waiting_offer",
+        language=language,
+        municipality=offer.municipality,
+        context={"offer": offer, "appointment": entry.appointment, "url": url},
+    )

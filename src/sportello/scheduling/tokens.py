@@ -38,3 +38,25 @@ def appointment_from_token(token: str, *, now=None):
     if (now or timezone.now()) > cancel_deadline(appointment):
         return None
     return appointment
+
+
+OFFER_SALT = "sportello.scheduling.offer"
+
+
+def offer_token(entry) -> str:
+    return signing.dumps({"w": entry.pk, "o": entry.offer_id}, salt=OFFER_SALT, compress=True)
+
+
+def entry_from_offer_token(token: str):
+    """The waiting entry whose current offer the token names, or None (bad signature or offer replaced)."""
+    from .models import WaitingEntry
+
+    try:
+        payload = signing.loads(token, salt=OFFER_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        WaitingEntry.objects.select_related("offer__calendar", "appointment__calendar")
+        .filter(pk=payload.get("w"), offer_id=payload.get("o"))
+        .first()
+    )

@@ -252,3 +252,33 @@ def test_confirmation_e_mail_carries_the_ics(client, service, office, spid_citiz
     message = next(m for m in mail.outbox if "Appuntamento confermato" in m.subject)
     name, content, mimetype = message.attachments[0]
     assert mimetype == "text/calendar" and f"UID:{appointment.uid}@sportello" in content
+
+
+def test_waiting_list_join_and_the_one_click_move_page(client, service, office, spid_citizen):
+    from sportello.scheduling.tokens import offer_token
+
+    early, late = later_slot(office), later_slot(office, index=3)
+    other = UserFactory()
+    leaving = scheduling.appointment_confirm(
+        appointment=scheduling.appointment_hold(
+            calendar=office, start=early.start, service=service, citizen=other
+        ),
+        user=other,
+    )
+    mine = scheduling.appointment_confirm(
+        appointment=scheduling.appointment_hold(
+            calendar=office, start=late.start, service=service, citizen=spid_citizen
+        ),
+        user=spid_citizen,
+    )
+    client.post(f"{BASE}/appuntamenti/{mine.uid}/lista-attesa", {"azione": "entra"})
+    assert "Sei in lista d'attesa" in soup(client.get(f"{BASE}/appuntamenti/{mine.uid}/")).text
+    scheduling.appointment_cancel(appointment=leaving, user=other)
+    entry = scheduling.waiting_offer_make(calendar=office, start=early.start)
+    url = f"{BASE}/appuntamenti/posto-libero/{offer_token(entry)}/"
+    assert "Si è liberato un posto" in soup(client.get(url)).text
+    assert client.get(f"{BASE}/appuntamenti/posto-libero/x{offer_token(entry)}/").status_code == 410
+    client.post(url)
+    mine.refresh_from_db()
+    assert mine.start == early.start
+    assert client.get(url).status_code == 410  # used: the entry is gone
