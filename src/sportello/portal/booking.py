@@ -7,7 +7,7 @@ belongs to the citizen (or, without SPID, to the browser session that held it).
 
 import calendar as monthcal
 from contextlib import suppress
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -24,18 +24,18 @@ from sportello.applications import services as applications
 from sportello.catalog.constants import AccessLevel, Kind
 from sportello.catalog.visibility import can_start
 from sportello.core.urlutils import tenant_reverse
-from sportello.formschema import build_form_class, display_values, initial_values, serialize
+from sportello.formschema import display_values
 from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, citizen_required, login_url
 from sportello.scheduling import services as scheduling
-from sportello.scheduling.availability import ROME
+from sportello.scheduling.availability import ROME, parse_instant
 from sportello.scheduling.models import Appointment, Calendar
-from sportello.scheduling.selectors import appointment_list_for_citizen, calendar_slots
+from sportello.scheduling.selectors import appointment_list_for_citizen, calendar_slots, office_slots
 from sportello.scheduling.states import Actor, State
 from sportello.scheduling.tasks import appointment_ics
 from sportello.scheduling.tokens import appointment_from_token, entry_from_offer_token, manage_token
 
-from .applications import _identity
+from .applications import form_page
 from .views import _visible_service
 
 SESSION_KEY = "held_appointments"
@@ -148,14 +148,28 @@ def _url(request, name: str, appointment: Appointment, **query) -> str:
 # --- step 1: Luogo ---
 
 
+def _offices(service, municipality) -> dict[tuple[str, str], Calendar]:
+    """One calendar per office (same office name and address): the office's parallel calendars share it."""
+    offices: dict[tuple[str, str], Calendar] = {}
+    for calendar in service.calendars.filter(municipality=municipality).order_by("office_name", "pk"):
+        offices.setdefault((calendar.office_name, calendar.address), calendar)
+    return offices
+
+
+def _office_calendars(service, calendar: Calendar) -> list[Calendar]:
+    return list(
+        service.calendars.filter(
+            municipality=calendar.municipality, office_name=calendar.office_name, address=calendar.address
+        ).order_by("pk")
+    )
+
+
 @never_cache
 def booking_place(request, service_slug: str):
     service, refusal = _bookable_service(request, service_slug)
     if refusal:
         return refusal
-    calendars = list(
-        service.calendars.filter(municipality=request.municipality).order_by("office_name", "title")
-    )
+    calendars = list(_offices(service, request.municipality).values())
     if not calendars:
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
     chosen = request.GET.get("calendario")
@@ -213,20 +227,14 @@ def booking_time(request, service_slug: str, calendar_id: int):
     calendar = get_object_or_404(
         Calendar.objects.for_municipality(request.municipality).filter(services=service), pk=calendar_id
     )
+    calendars = _office_calendars(service, calendar)
     now = timezone.now()
     today = now.astimezone(ROME).date()
     if request.method == "POST":
+        start = parse_instant(request.POST.get("start"))
         try:
-            start = datetime.fromisoformat(request.POST.get("start", ""))
-            if start.tzinfo is None:
-                raise ValueError
-        except ValueError:
-            start = None
-        try:
-            if start is None:
-                raise scheduling.SlotUnavailable()
-            appointment = scheduling.appointment_hold(
-                calendar=calendar, start=start, service=service, citizen=_citizen(request)
+            appointment = scheduling.appointment_hold_in_office(
+                calendars=calendars, start=start, service=service, citizen=_citizen(request)
             )
         except scheduling.SlotUnavailable as error:
             messages.error(request, " ".join(error.messages))
@@ -243,7 +251,7 @@ def booking_time(request, service_slug: str, calendar_id: int):
     last_day = today + timedelta(days=calendar.horizon_days)
     month = min(max(month, today.replace(day=1)), last_day.replace(day=1))
     month_end = month.replace(day=monthcal.monthrange(month.year, month.month)[1])
-    slots = calendar_slots(calendar, date_from=month, date_to=month_end, now=now)
+    slots, _ranked = office_slots(calendars, date_from=month, date_to=month_end, now=now)
     free_days: dict[date, int] = {}
     for slot in slots:
         local = slot.start.astimezone(ROME).date()
@@ -315,35 +323,11 @@ def _details_form_pages(request, appointment: Appointment):
             from .applications import remember_anonymous
 
             remember_anonymous(request, application)
-    definition = application.form_version.definition
-    pages = len(definition["pages"])
-    try:
-        page = int(request.GET.get("pagina", 0))
-    except ValueError:
-        page = 0
-    page = max(0, min(page, pages - 1, len(application.pages_done)))
-    form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=page)
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                applications.application_save_page(
-                    application=application,
-                    user=_citizen(request),
-                    page=page,
-                    cleaned_data=form.cleaned_data,
-                    serialized=serialize(definition, form.cleaned_data),
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            else:
-                if page + 1 < pages:
-                    return redirect(_url(request, "portal:booking_details", appointment, pagina=page + 1))
-                return redirect(_url(request, "portal:booking_applicant", appointment))
-    else:
-        form = form_class(
-            initial=initial_values(definition, _identity(application.applicant)) | application.data
-        )
+    form, page, pages, saved = form_page(request, application)
+    if saved:
+        if page + 1 < pages:
+            return redirect(_url(request, "portal:booking_details", appointment, pagina=page + 1))
+        return redirect(_url(request, "portal:booking_applicant", appointment))
     return _step(
         request,
         "portal/booking/details_form.html",
@@ -571,14 +555,14 @@ def appointment_manage(request, token: str):
                 _manage_context(request, appointment) | {"via_link": True},
             )
         try:
-            start = datetime.fromisoformat(request.POST.get("start", ""))
-            if start.tzinfo is None:
-                raise ValueError
             appointment = scheduling.appointment_reschedule(
-                appointment=appointment, start=start, user=appointment.citizen, actor=Actor.CITIZEN
+                appointment=appointment,
+                start=parse_instant(request.POST.get("start")),
+                user=appointment.citizen,
+                actor=Actor.CITIZEN,
             )
-        except (ValueError, ValidationError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(scheduling.UNAVAILABLE)])))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("L'appuntamento è stato spostato."))
             return redirect(

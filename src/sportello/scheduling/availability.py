@@ -158,3 +158,12 @@ def find_slot(slots: Iterable[Slot], start: datetime) -> Slot | None:
         if slot.start.astimezone(UTC) == start:
             return slot
     return None
+
+
+def parse_instant(text) -> datetime | None:
+    """An aware ISO 8601 instant as posted by a form (a slot's start), or None for anything else."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None

@@ -42,6 +42,34 @@ def calendar_slots(
     )
 
 
+def office_slots(calendars, *, date_from: date, date_to: date, now: datetime | None = None):
+    """The slots of one office served by several calendars (parallel agendas), merged by start.
+
+    Returns (slots, ranked): the merged slots with summed capacity and free places, and for each start the
+    calendars with a free place there, the largest share of free desks first, so bookings spread across them.
+    """
+    now = now or timezone.now()
+    merged: dict[datetime, availability.Slot] = {}
+    order: dict[datetime, list[tuple[float, int, Calendar]]] = {}
+    for calendar in calendars:
+        for slot in calendar_slots(calendar, date_from=date_from, date_to=date_to, now=now):
+            key = slot.start.astimezone(availability.UTC)
+            seen = merged.get(key)
+            merged[key] = (
+                slot
+                if seen is None
+                else availability.Slot(
+                    seen.start, seen.end, seen.capacity + slot.capacity, seen.free + slot.free
+                )
+            )
+            order.setdefault(key, []).append((slot.free / slot.capacity, slot.free, calendar))
+    ranked = {
+        start: [c for _share, _free, c in sorted(items, key=lambda i: (-i[0], -i[1], i[2].pk))]
+        for start, items in order.items()
+    }
+    return [merged[start] for start in sorted(merged)], ranked
+
+
 def published_slot(calendar: Calendar, start: datetime, *, now: datetime | None = None):
     """The published slot starting at ``start`` (with a free place), or None: how tampered POSTs are refused."""
     day = start.astimezone(ROME).date()

@@ -5,7 +5,7 @@ Capacity lives in the database: taking a place inserts a ``Reservation`` row, an
 ``_fire`` and the one transition table (``states.py``).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import states
+from .availability import ROME
 from .models import Appointment, AppointmentEvent, Calendar, Reminder, Reservation
 from .selectors import published_slot
 from .states import Actor, State
@@ -160,6 +161,8 @@ def appointment_hold(
     availability (tampered with, past, closed, beyond the horizon) or a full slot raises ``SlotUnavailable``.
     """
     now = now or timezone.now()
+    if start is None:  # an unreadable time posted by a form
+        raise SlotUnavailable()
     holds_release(now=now, calendar=calendar, start=start)
     slot = published_slot(calendar, start, now=now)
     if slot is None:
@@ -181,6 +184,23 @@ def appointment_hold(
     )
     _take_place(calendar, slot, appointment, hold_until)
     return appointment
+
+
+def appointment_hold_in_office(*, calendars, start: datetime | None, now=None, **kwargs) -> Appointment:
+    """Hold ``start`` in whichever of an office's calendars has the most free places there (spreading the
+    bookings); when a concurrent booking fills one, the next is tried."""
+    from .selectors import office_slots
+
+    if start is None:
+        raise SlotUnavailable()
+    day = start.astimezone(ROME).date()
+    _slots, ranked = office_slots(calendars, date_from=day, date_to=day, now=now)
+    for calendar in ranked.get(start.astimezone(UTC), []):
+        try:
+            return appointment_hold(calendar=calendar, start=start, now=now, **kwargs)
+        except SlotUnavailable:
+            continue
+    raise SlotUnavailable()
 
 
 @transaction.atomic
@@ -319,13 +339,15 @@ def appointment_release(*, appointment: Appointment, motivation: str = "") -> Ap
 
 @transaction.atomic
 def appointment_reschedule(
-    *, appointment: Appointment, start: datetime, user=None, actor: str = Actor.CITIZEN, now=None
+    *, appointment: Appointment, start: datetime | None, user=None, actor: str = Actor.CITIZEN, now=None
 ) -> Appointment:
     """Move to another published slot: the new place is taken before the old one is freed."""
     now = now or timezone.now()
     appointment = _locked(appointment)
     _check_deadline(appointment, actor, now)
     _check(appointment, "reschedule", user=user, actor=actor)
+    if start is None:
+        raise SlotUnavailable()
     if start == appointment.start:
         return appointment
     calendar = appointment.calendar

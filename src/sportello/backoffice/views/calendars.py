@@ -1,6 +1,6 @@
 """Calendari: administrators manage every calendar of their municipality, coordinators their own ones."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sportello.accounts.models import Role
@@ -16,7 +17,7 @@ from sportello.accounts.roles import has_role
 from sportello.catalog.constants import Kind
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.scheduling import services as scheduling
-from sportello.scheduling.availability import ROME
+from sportello.scheduling.availability import ROME, parse_instant
 from sportello.scheduling.models import Appointment, Calendar
 from sportello.scheduling.selectors import agenda, calendar_slots
 from sportello.scheduling.states import Actor, State, available
@@ -52,6 +53,7 @@ def _url(request, name, calendar, **query):
     return tenant_reverse(name, request.municipality, pk=calendar.pk, query=query or None)
 
 
+@never_cache
 @operator_required
 def calendar_list(request):
     query = request.GET.get("q", "").strip()[:100]
@@ -76,6 +78,7 @@ def _save(request, form, calendar):
     return redirect(_url(request, "backoffice:calendar_rules", calendar))
 
 
+@never_cache
 @admin_required
 def calendar_create(request):
     calendar = Calendar(municipality=request.municipality, owner=request.user)
@@ -92,6 +95,7 @@ def calendar_create(request):
     return render(request, "backoffice/calendars/edit.html", {"form": form, "calendar": None})
 
 
+@never_cache
 @operator_required
 def calendar_edit(request, pk: int):
     calendar = _calendar(request, pk)
@@ -111,6 +115,7 @@ def calendar_edit(request, pk: int):
     )
 
 
+@never_cache
 @operator_required
 def calendar_rules(request, pk: int):
     calendar = _calendar(request, pk)
@@ -166,6 +171,7 @@ def _day(value: str, default: date) -> date:
         return default
 
 
+@never_cache
 @operator_required
 def calendar_agenda(request, pk: int):
     calendar = _calendar(request, pk)
@@ -208,14 +214,11 @@ def calendar_agenda_action(request, pk: int):
     motivation = request.POST.get("motivazione", "")
     try:
         if action == "reschedule":
-            try:
-                start = datetime.fromisoformat(request.POST.get("start", ""))
-            except ValueError:
-                raise scheduling.SlotUnavailable() from None
-            if start.tzinfo is None:
-                raise scheduling.SlotUnavailable()
             scheduling.appointment_reschedule(
-                appointment=appointment, start=start, user=request.user, actor=Actor.OPERATOR
+                appointment=appointment,
+                start=parse_instant(request.POST.get("start")),
+                user=request.user,
+                actor=Actor.OPERATOR,
             )
         else:
             AGENDA_ACTIONS[action](appointment, request.user, motivation)
@@ -227,6 +230,7 @@ def calendar_agenda_action(request, pk: int):
     return redirect(_url(request, "backoffice:calendar_agenda", calendar, giorno=day))
 
 
+@never_cache
 @operator_required
 def calendar_book(request, pk: int):
     """Book on behalf of a citizen at the desk or on the phone (approved at once)."""
@@ -234,15 +238,8 @@ def calendar_book(request, pk: int):
     day = _day(request.GET.get("giorno") or request.POST.get("giorno"), timezone.localdate())
     form = BookOnBehalfForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        start = parse_instant(form.cleaned_data["start"])
         try:
-            start = datetime.fromisoformat(form.cleaned_data["start"])
-            if start.tzinfo is None:
-                raise ValueError
-        except ValueError:
-            start = None
-        try:
-            if start is None:
-                raise scheduling.SlotUnavailable()
             appointment = scheduling.appointment_hold(
                 calendar=calendar,
                 start=start,
@@ -288,6 +285,7 @@ def calendar_feed_regenerate(request, pk: int):
     return redirect(_url(request, "backoffice:calendar_edit", calendar))
 
 
+@never_cache
 @admin_required
 def service_calendars(request, pk: int):
     """Service editor step "Calendari": the offices that serve an appointment service."""

@@ -272,3 +272,36 @@ def test_reminders_are_sent_once_and_never_for_cancelled_appointments(calendar, 
     assert reminders_send.call() == 0
     assert [m.to for m in mail.outbox] == [[kept.email]]
     assert "text/calendar" in mail.outbox[0].attachments[0][2]
+
+
+def test_bookings_spread_across_the_calendars_of_one_office(calendar, citizen):
+    from sportello.scheduling.selectors import office_slots
+
+    from .factories import CalendarFactory, OpeningRuleFactory
+
+    twin = CalendarFactory(
+        municipality=calendar.municipality, office_name=calendar.office_name, address=calendar.address
+    )
+    OpeningRuleFactory(calendar=twin, capacity=1)
+    slots, ranked = office_slots([calendar, twin], date_from=at(9).date(), date_to=at(9).date(), now=NOW)
+    nine = next(s for s in slots if s.start == at(9))
+    assert (nine.capacity, nine.free) == (3, 3)
+    taken = [
+        services.appointment_hold_in_office(
+            calendars=[calendar, twin], start=at(9), citizen=UserFactory(), now=NOW
+        )
+        for _ in range(3)
+    ]
+    assert [a.calendar for a in taken] == [calendar, twin, calendar]  # the freest first
+    with pytest.raises(SlotUnavailable):
+        services.appointment_hold_in_office(
+            calendars=[calendar, twin], start=at(9), citizen=UserFactory(), now=NOW
+        )
+
+
+def test_the_database_refuses_a_second_row_for_the_same_place(calendar, citizen):
+    from django.db import IntegrityError, transaction
+
+    appointment = hold(calendar, at(9), citizen)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reservation.objects.create(calendar=calendar, start=at(9), place=0, appointment=appointment)
