@@ -50,7 +50,27 @@ def appointment_notify(*, event_id: int) -> None:
         "appointment__calendar", "appointment__municipality", "appointment__citizen", "appointment__service"
     ).get(pk=event_id)
     if event.transition in CITIZEN_FACING:
-        _send(event.appointment, "emails/appointment_event", {"event": event})
+        _send(
+            event.appointment, "emails/appointment_event", {"event": event, **_manage_link(event.appointment)}
+        )
+
+
+def _manage_link(appointment) -> dict:
+    """The signed link to cancel or move, while the appointment is booked and before the deadline."""
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+
+    from .services import cancel_deadline
+    from .states import State
+    from .tokens import manage_token
+
+    deadline = cancel_deadline(appointment)
+    if appointment.state not in (State.PENDING, State.APPROVED) or timezone.now() > deadline:
+        return {}
+    language = appointment.citizen.language if appointment.citizen else "it"
+    path = tenant_reverse(
+        "portal:appointment_manage", appointment.municipality, lang=language, token=manage_token(appointment)
+    )
+    return {"manage_url": absolute_url(path), "deadline": deadline}
 
 
 @task()

@@ -1,6 +1,7 @@
 """The citizen's booking steps through the test client (no JavaScript involved)."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -252,6 +253,8 @@ def test_confirmation_e_mail_carries_the_ics(client, service, office, spid_citiz
     message = next(m for m in mail.outbox if "Appuntamento confermato" in m.subject)
     name, content, mimetype = message.attachments[0]
     assert mimetype == "text/calendar" and f"UID:{appointment.uid}@sportello" in content
+    link = next(line for line in message.body.splitlines() if "/appuntamenti/gestisci/" in line)
+    assert client.get(urlsplit(link.strip()).path).status_code == 200  # the signed manage link works
 
 
 def test_waiting_list_join_and_the_one_click_move_page(client, service, office, spid_citizen):
