@@ -138,7 +138,7 @@ def holds_release(*, now: datetime | None = None, calendar: Calendar | None = No
     if start is not None:
         expired = expired.filter(start=start)
     count = 0
-    for appointment in expired.select_for_update(skip_locked=True).select_related("calendar"):
+    for appointment in expired.select_for_update(of=("self",), skip_locked=True).select_related("calendar"):
         _fire(appointment, "release", actor=Actor.SYSTEM, motivation=_("Tempo scaduto"), notify=False)
         count += 1
     return count
