@@ -570,7 +570,11 @@ def waiting_offer_accept(*, entry, now=None) -> Appointment:
     from .models import WaitingEntry
 
     now = now or timezone.now()
-    entry = WaitingEntry.objects.select_for_update().select_related("offer", "appointment").get(pk=entry.pk)
+    entry = (
+        WaitingEntry.objects.select_for_update(of=("self",))
+        .select_related("offer", "appointment")
+        .get(pk=entry.pk)
+    )
     if entry.offer is None:
         raise SlotUnavailable()
     offer, original = _locked(entry.offer), _locked(entry.appointment)

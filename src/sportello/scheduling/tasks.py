@@ -93,7 +93,7 @@ def reminders_send() -> int:
     for pk in due.values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             reminder = (
-                Reminder.objects.select_for_update(skip_locked=True)
+                Reminder.objects.select_for_update(of=("self",), skip_locked=True)
                 .select_related("appointment__calendar", "appointment__municipality", "appointment__citizen")
                 .filter(pk=pk, sent_at__isnull=True)
                 .first()
