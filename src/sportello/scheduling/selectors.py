@@ -24,11 +24,20 @@ def calendar_slots(
     """The slots citizens may book between two local dates: three indexed queries, then the pure function."""
     now = now or timezone.now()
     begin, end = day_bounds(date_from, date_to)
-    rows = Reservation.objects.filter(calendar=calendar, start__gte=begin, start__lt=end)
-    occupied = dict(
-        rows.filter(hold_until__isnull=True).values("start").annotate(n=Count("id")).values_list("start", "n")
+    # One indexed query: taken places per start, split into confirmed ones and live-or-expired holds.
+    occupied: dict[datetime, int] = {}
+    holds: list[tuple[datetime, datetime]] = []
+    rows = (
+        Reservation.objects.filter(calendar=calendar, start__gte=begin, start__lt=end)
+        .values_list("start", "hold_until")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    holds = list(rows.filter(hold_until__isnull=False).values_list("start", "hold_until"))
+    for start, hold_until, n in rows:
+        if hold_until is None:
+            occupied[start] = n
+        else:
+            holds += [(start, hold_until)] * n
     return availability.free_slots(
         rules=[r.as_rule() for r in calendar.rules.all()],
         closures=[c.as_closure() for c in calendar.closures.filter(end__gte=date_from, start__lte=date_to)],
