@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, calendars, dashboard, municipality, services, staff
+from .views import applications, auth, calendars, content, dashboard, municipality, protocol, services, staff
 
 app_name = "backoffice"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("personale/<int:pk>/riattiva", staff.staff_reactivate, name="staff_reactivate"),
     path("personale/<int:pk>/reimposta-password", staff.staff_password_reset, name="staff_password_reset"),
     path("ente/", municipality.municipality_settings, name="municipality_settings"),
+    path("ente/protocollo/", protocol.protocol_settings, name="protocol_settings"),
+    path("faq/", content.faq_list, name="faq_list"),
+    path("faq/<int:pk>/", content.faq_edit, name="faq_edit"),
+    path("faq/<int:pk>/elimina", content.faq_delete, name="faq_delete"),
     path("servizi/", services.service_list, name="service_list"),
     path("servizi/nuovo/", services.service_create, name="service_create"),
     path("servizi/<int:pk>/", services.service_general, name="service_general"),
@@ -33,6 +37,7 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
     path("servizi/<int:pk>/calendari/", calendars.service_calendars, name="service_calendars"),
+    path("servizi/<int:pk>/protocollo/", protocol.service_protocol, name="service_protocol"),
 ]
 
 urlpatterns += [
@@ -40,6 +45,11 @@ urlpatterns += [
     path("pratiche/esporta/", applications.application_export, name="application_export"),
     path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
     path("pratiche/<int:pk>/azione", applications.application_action, name="application_action"),
+    path(
+        "pratiche/<int:pk>/protocollo",
+        applications.application_protocol_retry,
+        name="application_protocol_retry",
+    ),
     path("pratiche/<int:pk>/messaggio", applications.application_message, name="application_message"),
     path(
         "pratiche/<int:pk>/allegati/<int:attachment_pk>",
@@ -47,6 +57,7 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+    path("statistiche/valutazioni/", content.rating_list, name="rating_list"),
 ]
 
 urlpatterns += [

@@ -197,6 +197,8 @@ POST_ONLY = {
     "application_message",
     "calendar_agenda_action",
     "calendar_feed_regenerate",
+    "application_protocol_retry",
+    "faq_delete",
 }
 
 
@@ -214,6 +216,7 @@ def test_operators_get_403_on_admin_pages(
         "application_export": 200,
         "application_action": 400,
         "application_message": 400,
+        "application_protocol_retry": 400,
         "statistics": 200,
         # calendars: the list (empty), and 404 on calendars they do not coordinate
         "calendar_list": 200,
@@ -223,6 +226,7 @@ def test_operators_get_403_on_admin_pages(
         "calendar_agenda_action": 404,
         "calendar_book": 404,
         "calendar_feed_regenerate": 404,
+        "rating_list": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
@@ -263,3 +267,19 @@ def test_the_platform_superuser_administers_every_municipality(client, mori, tre
     client.force_login(superuser)
     assert client.get("/comune-di-mori/it/operatori/personale/").status_code == 200
     assert client.get("/comune-di-trento/it/operatori/personale/").status_code == 200
+
+
+def test_faq_entries_of_another_municipality_are_404(client, mori_admin, trento):
+    from sportello.municipalities.models import FaqEntry
+
+    entry = FaqEntry.objects.create(municipality=trento, question="Di Trento?", answer="Sì")
+    client.force_login(mori_admin)
+    base = "/comune-di-mori/it/operatori/faq"
+    assert client.get(f"{base}/{entry.pk}/").status_code == 404
+    assert (
+        client.post(f"{base}/{entry.pk}/", {"question": "X?", "answer": "Y", "position": 1}).status_code
+        == 404
+    )
+    assert client.post(f"{base}/{entry.pk}/elimina").status_code == 404
+    entry.refresh_from_db()
+    assert entry.question == "Di Trento?"
