@@ -17,24 +17,16 @@ MORI = "/comune-di-mori/it"
 
 
 def test_citizen_books_a_cie_appointment_and_the_operator_marks_it_done(
-    browser, live_server, sp_at_live_server
+    new_page, sp_at_live_server, demo_spid_login
 ):
     from playwright.sync_api import expect
 
     call_command("load_demo", verbosity=0)
-    citizen = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
-    operator = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
+    citizen, operator = new_page(), new_page()
 
     citizen.goto(f"{MORI}/servizi/carta-identita-elettronica/")
     citizen.locator("[data-element=service-booking-access]").first.click()
-    citizen.get_by_text("Entra con SPID").click()
-    citizen.get_by_role("link", name="SPID di prova (demo)").click()
-    citizen.get_by_label(re.compile(r"Mario Rossi")).check()
-    citizen.get_by_role("button", name="Accedi come questo cittadino").click()
+    demo_spid_login(citizen, "Mario Rossi")
 
     # 1. Luogo
     expect(citizen.locator("[aria-current=step]")).to_contain_text("Luogo")
