@@ -69,6 +69,8 @@ class Application(models.Model):
     integration_due = models.DateField(_("termine per le integrazioni"), null=True, blank=True)
     outcome_motivation = models.TextField(_("motivazione dell'esito"), blank=True)
     receipt_sha256 = models.CharField(max_length=64, blank=True)
+    # Anonymous applications only: a keyed hash of the address they came from, for the per-address limits.
+    origin = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +96,16 @@ class Application(models.Model):
             models.Index(fields=["municipality", "applicant_fiscal_code"], name="app_fiscal_code_idx"),
             models.Index(Upper("applicant_name"), "municipality", name="app_name_idx"),
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_idx"),
+            models.Index(
+                fields=["service", "origin", "-created_at"],
+                condition=models.Q(applicant__isnull=True),
+                name="app_anonymous_idx",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(applicant__isnull=True, state=State.DRAFT),
+                name="app_anonymous_draft_idx",
+            ),
         ]
 
     def __str__(self) -> str:

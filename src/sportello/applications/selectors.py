@@ -322,6 +322,17 @@ def application_recent_for_citizen(*, user, municipality, limit: int = 5) -> lis
     )
 
 
+def application_draft_get(*, service, applicant) -> Application | None:
+    """The citizen's open draft of ``service`` for its current form version, if any."""
+    return (
+        Application.objects.filter(
+            service=service, applicant=applicant, state=State.DRAFT, form_version=service.form_version
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def protocol_failures_for_staff(
     *, user: User, municipality: Municipality, limit: int = 10
 ) -> list[Application]:

@@ -3,8 +3,9 @@ checks who may act, locks the row, records the event and enqueues the e-mail in 
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,12 +18,17 @@ from sportello.formschema import build_form_class, iter_fields
 from . import registration, states
 from .models import Application, ApplicationEvent, Attachment, Message, ProtocolEntry
 from .protocol import get_provider
+from .selectors import application_draft_get
 from .signals import application_transitioned
 from .states import Actor, State
 from .tasks import application_notify, application_receipt_send
 
 
 class TransitionNotAllowed(ValidationError):
+    pass
+
+
+class RateLimited(ValidationError):
     pass
 
 
@@ -112,36 +118,67 @@ def _store_files(application, files, *, kind, user, message=None, field_key="") 
 
 
 @transaction.atomic
-def application_start(*, service: Service, applicant=None) -> Application:
+def _anonymous_limit(*, service: Service, origin: str, since_field: str, limit: int) -> None:
+    """At most ``limit`` anonymous applications per address and service per hour (counted on ``since_field``)."""
+    Service.objects.select_for_update().filter(pk=service.pk).first()  # one count at a time per service
+    recent = Application.objects.filter(
+        service=service,
+        applicant__isnull=True,
+        origin=origin,
+        **{f"{since_field}__gte": timezone.now() - timedelta(hours=1)},
+    ).count()
+    if recent >= limit:
+        raise RateLimited(
+            _("Troppe domande da questa rete per questo servizio: riprova tra un'ora."), code="rate_limited"
+        )
+
+
+@transaction.atomic
+def application_start(
+    *,
+    service: Service,
+    applicant=None,
+    origin: str = "",
+    cleaned_data: dict | None = None,
+    serialized: dict | None = None,
+) -> Application:
     """The citizen's open draft for ``service`` (resumed if one exists for the current form version).
 
-    ``applicant`` is None only for services with anonymous access used without logging in.
+    ``applicant`` is None only for services with anonymous access used without logging in; then ``origin`` (a keyed
+    hash of the client's address) is limited to ``ANONYMOUS_DRAFTS_PER_HOUR`` new drafts per service. With
+    ``cleaned_data``/``serialized`` the first page is saved in the same transaction (a draft is created only with
+    a valid first page: a GET never creates one).
     """
     status = effective_status(service.status, service.publish_from, service.publish_until, timezone.now())
     if not can_start(status) or service.form_version is None:
         raise ValidationError(_("Il servizio non è disponibile online."))
     if applicant is None and service.access_level != "anonymous":
         raise PermissionDenied("This service needs an authenticated citizen")
-    if applicant is not None:
-        draft = (
-            Application.objects.filter(
-                service=service, applicant=applicant, state=State.DRAFT, form_version=service.form_version
+    draft = application_draft_get(service=service, applicant=applicant) if applicant is not None else None
+    if draft is None:
+        if applicant is None:
+            _anonymous_limit(
+                service=service,
+                origin=origin,
+                since_field="created_at",
+                limit=settings.ANONYMOUS_DRAFTS_PER_HOUR,
             )
-            .order_by("-created_at")
-            .first()
+        draft = Application.objects.create(
+            municipality=service.municipality,
+            service=service,
+            form_version=service.form_version,
+            applicant=applicant,
+            applicant_name=(f"{applicant.last_name} {applicant.first_name}".strip() or applicant.username)
+            if applicant
+            else "",
+            applicant_fiscal_code=(applicant.fiscal_code or "") if applicant else "",
+            origin=origin if applicant is None else "",
         )
-        if draft:
-            return draft
-    return Application.objects.create(
-        municipality=service.municipality,
-        service=service,
-        form_version=service.form_version,
-        applicant=applicant,
-        applicant_name=(f"{applicant.last_name} {applicant.first_name}".strip() or applicant.username)
-        if applicant
-        else "",
-        applicant_fiscal_code=(applicant.fiscal_code or "") if applicant else "",
-    )
+    if cleaned_data is not None:
+        draft = application_save_page(
+            application=draft, user=applicant, page=0, cleaned_data=cleaned_data, serialized=serialized
+        )
+    return draft
 
 
 @transaction.atomic
@@ -206,6 +243,14 @@ def application_submit(*, application: Application, user) -> Application:
     """Submit the draft: check it is complete, register it in the protocol, compute the receipt hash."""
     application = _locked(application)
     _check_actor(user, application, Actor.CITIZEN)
+    if application.applicant_id is None and application.state == State.DRAFT:
+        # Each submission takes an official protocol number: anonymous ones are limited per address and service.
+        _anonymous_limit(
+            service=application.service,
+            origin=application.origin,
+            since_field="submitted_at",
+            limit=settings.ANONYMOUS_SUBMISSIONS_PER_HOUR,
+        )
     pages = len(application.form_version.definition["pages"])
     if application.state == State.DRAFT and (
         set(application.pages_done) != set(range(pages)) or _missing_required(application)

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from .filecontent import UnreadablePdf, pdf_active_content, signed_payload
 from .schema import (
     ADDRESS_PARTS,
     CHOICE_TYPES,
@@ -263,6 +264,42 @@ class FileValidator:
                 code="file_content",
                 params={"extension": extension},
             )
+        if extension in ("pdf", "p7m"):
+            upload.seek(0)
+            data = upload.read()
+            upload.seek(0)
+            _check_document(data, extension)
+
+
+def _check_document(data: bytes, extension: str) -> None:
+    """A .p7m must be a real signed envelope; a PDF, bare or signed, must not run anything when opened."""
+    if extension == "p7m":
+        data = signed_payload(data)
+        if data is None:
+            raise ValidationError(
+                _(
+                    "Il file .p7m non è un documento firmato digitalmente valido (CAdES): "
+                    "invia il file firmato completo, con il documento al suo interno."
+                ),
+                code="file_signature",
+            )
+        if not data.startswith(b"%PDF-"):
+            return
+    try:
+        active = pdf_active_content(data)
+    except UnreadablePdf:
+        raise ValidationError(
+            _("Il PDF è protetto o non è leggibile: invia una copia senza password né protezioni."),
+            code="file_unreadable",
+        ) from None
+    if active:
+        raise ValidationError(
+            _(
+                "Il PDF contiene contenuti attivi (JavaScript o azioni che avviano programmi) e non può "
+                "essere accettato: salvalo di nuovo come PDF semplice, ad esempio con «Stampa in PDF», e riprova."
+            ),
+            code="file_active_content",
+        )
 
 
 def _content_matches(upload: UploadedFile, extension: str) -> bool:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from sportello.applications import services as applications
 from sportello.catalog.constants import AccessLevel, Kind
 from sportello.catalog.visibility import can_start
+from sportello.core.clientip import client_fingerprint
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
 from sportello.identity.levels import level_satisfies
@@ -316,7 +317,12 @@ def booking_details(request, uid):
 def _details_form_pages(request, appointment: Appointment):
     application = appointment.application
     if application is None:
-        application = applications.application_start(service=appointment.service, applicant=_citizen(request))
+        citizen = _citizen(request)
+        application = applications.application_start(
+            service=appointment.service,
+            applicant=citizen,
+            origin=client_fingerprint(request) if citizen is None else "",
+        )
         Appointment.objects.filter(pk=appointment.pk).update(application=application)
         appointment.application = application
         if application.applicant_id is None:

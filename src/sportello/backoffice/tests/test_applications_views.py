@@ -14,6 +14,7 @@ from sportello.applications.models import Application, Attachment, Message
 from sportello.applications.states import State
 from sportello.applications.tests.factories import submitted_application
 from sportello.catalog.tests.factories import ServiceFactory
+from sportello.formschema.tests import files
 
 BASE = "/comune-di-mori/it/operatori/pratiche"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -416,8 +417,11 @@ def test_disallowed_transition_changes_nothing(operator_client, application):
         (SimpleUploadedFile("virus.exe", b"MZ\x90\x00"), "Il tipo di file non è ammesso"),
         (SimpleUploadedFile("finto.pdf", b"<html>not a pdf</html>"), "Il contenuto del file non corrisponde"),
         (SimpleUploadedFile("grande.pdf", PDF + b"0" * (10 * 1024 * 1024)), "Il file è troppo grande"),
+        (SimpleUploadedFile("script.pdf", files.JAVASCRIPT_PDF), "Il PDF contiene contenuti attivi"),
+        (SimpleUploadedFile("avvia.pdf", files.LAUNCH_PDF), "Il PDF contiene contenuti attivi"),
+        (SimpleUploadedFile("falso.p7m", b"\x30\x03\x02\x01\x00"), "non è un documento firmato"),
     ],
-    ids=["wrong-type", "fake-pdf", "too-big"],
+    ids=["wrong-type", "fake-pdf", "too-big", "javascript-pdf", "launch-pdf", "fake-p7m"],
 )
 def test_bad_uploads_are_refused_and_nothing_changes(
     operator_client, application, mori_operator, upload, message
