@@ -321,6 +321,9 @@ def surge(calendar, url):
 
         def client(index):
             session = requests.Session()
+            # a new connection per request: a kept-alive one may be closed by the server while the client waits
+            # at the barrier, and the next request would then die with "connection aborted" before reaching it
+            session.headers["Connection"] = "close"
             page = session.get(time_url, params={"giorno": day.isoformat()}, timeout=60)
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
             slot = slots[index % len(slots)]
