@@ -13,18 +13,23 @@ import dj_database_url
 import dj_email_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # pysaml2 still imports a cipher mode that cryptography has moved; nothing Sportello can act on.
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 BASE_DIR = Path(__file__).resolve().parent  # src/sportello
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var"))
 
 ENV = os.environ.get("SPORTELLO_ENV", "dev")
 if ENV not in {"demo", "dev", "test", "production"}:
     raise ImproperlyConfigured(f"SPORTELLO_ENV must be demo, dev, test or production, not {ENV!r}")
+# Local state (SQLite database, SAML keys, media, mail): the suite keeps its own under var/test/, so the
+# demo and the tests never read what the other left behind.
+VAR_DIR = Path(
+    os.environ.get(
+        "SPORTELLO_VAR_DIR", PROJECT_DIR / "var" / "test" if ENV == "test" else PROJECT_DIR / "var"
+    )
+)
 PRODUCTION = ENV == "production"
 
 
@@ -105,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "sportello.portal.middleware.PrivacyConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -247,7 +253,8 @@ if PRODUCTION:
 # Languages: Italian first; English and German complete. The language sits after the municipality's
 # slug in every URL (/<slug>/<lang>/...), so it is activated by the tenant middleware, not LocaleMiddleware.
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", _("Italiano")), ("en", _("English")), ("de", _("Deutsch"))]
+# Each language named in itself (the language switcher); forms name them in the page's language.
+LANGUAGES = [("it", "Italiano"), ("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Rome"
@@ -303,6 +310,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
     "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
     "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
+    "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
     "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
 }
@@ -358,7 +366,7 @@ if PRODUCTION:
 SAML_CONFIG_LOADER = "sportello.identity.saml_config.config_loader"
 SAML_SESSION_COOKIE_NAME = "sportello_saml"
 SAML_SESSION_COOKIE_SAMESITE = "None" if PRODUCTION else "Lax"
-# Version of the privacy terms a citizen accepts at first access to the personal area.
+# Version of the privacy terms a citizen accepts at first access (portal.middleware), before using any service.
 PRIVACY_TERMS_VERSION = os.environ.get("SPORTELLO_PRIVACY_TERMS_VERSION", "2026-01")
 
 LOGGING = {

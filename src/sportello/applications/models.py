@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.catalog.models import FormVersion, Service
 from sportello.municipalities.models import Municipality, TenantQuerySet
 
-from .states import Actor, State
+from .states import OPEN_STATES, Actor, State
 
 
 class ApplicationQuerySet(TenantQuerySet):
@@ -106,6 +106,12 @@ class Application(models.Model):
                 condition=models.Q(applicant__isnull=True, state=State.DRAFT),
                 name="app_anonymous_draft_idx",
             ),
+            # The open applications only (a few percent of them): the statistics' overdue count and list.
+            models.Index(
+                fields=["municipality", "service", "submitted_at"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="app_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +207,41 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StatisticsSnapshot(models.Model):
+    """When the statistics of a municipality were last computed (``statistics_refresh``, run by the scheduler)."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class StatisticsRow(models.Model):
+    """Submitted applications of one service, state and month of submission (Europe/Rome), as of the snapshot.
+
+    The statistics page sums a few thousand of these instead of grouping a million applications.
+    """
+
+    snapshot = models.ForeignKey(StatisticsSnapshot, on_delete=models.CASCADE, related_name="rows")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=32, choices=State.choices)
+    month = models.DateField()
+    count = models.PositiveIntegerField()
+    closed_count = models.PositiveIntegerField(default=0)  # of them, closed with a closing date
+    handling_seconds = models.BigIntegerField(default=0)  # sum, submission to closure, of those closed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "service", "state", "month"], name="statistics_row_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.state} {self.month:%Y-%m}: {self.count}"
 
 
 class ProtocolSettings(models.Model):

@@ -3,11 +3,13 @@ checks who may act, locks the row, records the event and enqueues the e-mail in 
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,15 @@ from sportello.catalog.visibility import can_start, effective_status
 from sportello.formschema import build_form_class, iter_fields
 
 from . import registration, states
-from .models import Application, ApplicationEvent, Attachment, Message, ProtocolEntry
+from .models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Message,
+    ProtocolEntry,
+    StatisticsRow,
+    StatisticsSnapshot,
+)
 from .protocol import get_provider
 from .selectors import application_draft_get
 from .signals import application_transitioned
@@ -417,6 +427,13 @@ def application_message_post(
 ) -> Message:
     """A message in the thread: staff may write internal notes; citizens only write to the office."""
     application = _locked(application)
+    if user is None:  # the applicant of an anonymous application has no account to be answered on
+        raise ValidationError(
+            _(
+                "La domanda è stata presentata senza accedere: per scrivere all'ufficio usa i recapiti del"
+                " servizio."
+            )
+        )
     from_office = application.applicant_id != user.pk
     if from_office:
         _check_actor(user, application, Actor.OPERATOR)
@@ -443,3 +460,55 @@ def application_message_post(
             application, ProtocolEntry.Kind.MESSAGE, from_office=from_office, message=message
         )
     return message
+
+
+# --- statistics ---
+
+
+def _seconds(value) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, timedelta):  # some backends hand back microseconds
+        value = timedelta(microseconds=float(value))
+    return round(value.total_seconds())
+
+
+@transaction.atomic
+def statistics_refresh(*, municipality) -> StatisticsSnapshot:
+    """Recompute the statistics of ``municipality``: one row per service, state and month of submission.
+
+    One ``GROUP BY`` over its submitted applications; the statistics page then reads a few thousand rows. The
+    snapshot row is locked, so two refreshes of one municipality (two machines, two ticks) run one after
+    the other and the last one wins.
+    """
+    snapshot, _created = StatisticsSnapshot.objects.select_for_update().get_or_create(
+        municipality=municipality, defaults={"refreshed_at": timezone.now()}
+    )
+    now = timezone.now()
+    closed = Q(state__in=states.FINAL_STATES, closed_at__isnull=False)
+    duration = ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField())
+    groups = (
+        Application.objects.for_municipality(municipality)
+        .filter(submitted_at__isnull=False)
+        .exclude(state=State.DRAFT)
+        .order_by()
+        .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone()))
+        .values("service_id", "state", "month")
+        .annotate(n=Count("pk"), closed=Count("pk", filter=closed), handling=Sum(duration, filter=closed))
+    )
+    rows = {}
+    for group in groups:
+        month = group["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        key = (group["service_id"], group["state"], month)
+        row = rows.setdefault(
+            key, StatisticsRow(snapshot=snapshot, service_id=key[0], state=key[1], month=month, count=0)
+        )
+        row.count += group["n"]
+        row.closed_count += group["closed"]
+        row.handling_seconds += _seconds(group["handling"])
+    snapshot.rows.all().delete()
+    StatisticsRow.objects.bulk_create(rows.values(), batch_size=2000)
+    snapshot.refreshed_at = now
+    snapshot.save(update_fields=["refreshed_at"])
+    return snapshot

@@ -199,3 +199,14 @@ def protocol_entry_register(*, entry_id: int, attempt: int = 0) -> None:
     from .registration import entry_run
 
     entry_run(entry_id=entry_id, attempt=attempt)
+
+
+@task()
+def statistics_refresh_all() -> None:
+    """Periodic (``settings.PERIODIC_TASKS``): recompute the statistics of every municipality."""
+    from sportello.municipalities.models import Municipality
+
+    from .services import statistics_refresh
+
+    for municipality in Municipality.objects.order_by("pk"):
+        statistics_refresh(municipality=municipality)

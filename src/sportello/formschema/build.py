@@ -155,7 +155,10 @@ class NumberField(forms.DecimalField):
             value = normalize_number(value)
             if not _PLAIN_NUMBER.match(value):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        number = super().to_python(value)
+        if self.decimal_places == 0 and number is not None and number == number.to_integral_value():
+            number = number.to_integral_value()  # "3,0" is the whole number 3
+        return number
 
 
 class NormalizedCodeField(forms.CharField):
@@ -463,9 +466,11 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
         )
     if kind == "number":
         low, high = parse_decimal(rules.get("min")), parse_decimal(rules.get("max"))
-        widget_attrs = {"inputmode": "decimal"}
+        integer = bool(rules.get("integer"))
+        widget_attrs = {"inputmode": "numeric" if integer else "decimal"}
         return NumberField(
             max_digits=NUMBER_MAX_DIGITS,
+            decimal_places=0 if integer else None,
             min_value=low,
             max_value=high,
             widget=forms.TextInput(attrs=widget_attrs),
@@ -476,6 +481,7 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
                 "max_value": _("Il valore deve essere al massimo %(limit_value)s."),
                 "max_digits": _("Il numero è troppo lungo."),
                 "max_whole_digits": _("Il numero è troppo lungo."),
+                "max_decimal_places": _("Inserisci un numero intero, senza decimali."),
             },
             **common,
         )
@@ -515,10 +521,12 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
             choices=choices, widget=widget, error_messages={**messages, **invalid}, **common
         )
     if kind == "checkbox":
-        return forms.BooleanField(
+        checkbox = forms.BooleanField(
             error_messages={"required": _("Seleziona la casella per proseguire.")},
             **common,
         )
+        checkbox.privacy_notice = bool(spec.get("privacy_notice"))  # includes/field.html links the notice
+        return checkbox
     if kind == "file":
         settings = spec["file"]
         accept = ",".join(f".{extension}" for extension in settings["types"])

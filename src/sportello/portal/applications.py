@@ -275,9 +275,9 @@ def application_detail(request, application: Application):
         ),
         "events": application.events.all(),
         "thread": application.messages.filter(internal=False).prefetch_related("attachments"),
-        "documents": application.attachments.filter(
-            kind__in=[Attachment.Kind.FORM, Attachment.Kind.OUTCOME, Attachment.Kind.RECEIPT]
-        ),
+        # every document of the file the citizen may see: the form's, the messages' (integrations included),
+        # the outcome and the receipt; never an internal note's
+        "documents": application.attachments.exclude(message__internal=True),
         "can_withdraw": "withdraw" in actions and application.service.allow_withdrawal,
         "can_answer": "answer_integration" in actions,
         "can_write": application.applicant_id is not None and application.state != State.DRAFT,

@@ -121,3 +121,26 @@ def test_pages_render_with_the_production_static_storage(client, mori, settings,
         response = client.get(url)
         assert response.status_code == 200, url
         assert "/static/sportello/bootstrap-italia.purged." in response.content.decode()
+
+
+def _var_dir(env: str) -> Path:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SPORTELLO_VAR_DIR", "DATABASE_URL"}}
+    environment.update(SPORTELLO_ENV=env, PYTHONPATH=str(SRC))
+    result = subprocess.run(
+        [sys.executable, "-c", "from sportello import settings; print(settings.VAR_DIR)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+def test_the_suite_and_the_demo_never_share_state_in_var():
+    demo, suite = _var_dir("demo"), _var_dir("test")
+    assert demo != suite
+    assert not demo.is_relative_to(suite)
+    # what the demo leaves in var/ (SQLite, SAML keys, media, mail) is outside the suite's folder, and back
+    for name in ("sportello.sqlite3", "saml", "media", "mail"):
+        assert not (demo / name).is_relative_to(suite)
+        assert (suite / name) != (demo / name)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from sportello.accounts.tests.factories import UserFactory
+from sportello.accounts.tests.factories import UserFactory, give_privacy_consent
 from sportello.applications import services as applications
 from sportello.applications.models import Application
 from sportello.applications.states import State
@@ -55,6 +55,7 @@ def test_a_citizen_get_creates_nothing_and_resumes_an_existing_draft(client, mor
     service = ServiceFactory(municipality=mori, slug="spid", access_level=AccessLevel.SPID1)
     service_form_save(service=service, definition=SIMPLE_DEFINITION)
     citizen = UserFactory()
+    give_privacy_consent(citizen)
     client.force_login(citizen)
     session = client.session
     session["citizen_auth"] = {"level": "spid2", "idp": "x", "name_id": "y"}

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sportello.accounts.tests.factories import UserFactory
+from sportello.accounts.tests.factories import UserFactory, give_privacy_consent
 from sportello.applications import services as applications
 from sportello.applications.models import Message
 from sportello.applications.tests.factories import submitted_application
@@ -52,6 +52,7 @@ def setup(mori, mori_admin, settings, tmp_path):
 
 
 def _login(client, citizen, level):
+    give_privacy_consent(citizen)  # the notice comes before anything else (portal.middleware)
     client.force_login(citizen)
     if level is not None:
         session = client.session

@@ -220,7 +220,12 @@ def test_spid_services_send_unauthenticated_citizens_to_login_with_the_level(cli
 def test_a_citizen_authenticated_at_a_lower_level_is_asked_to_authenticate_again(client, mori, db):
     service = ServiceFactory(municipality=mori, slug="x", access_level=AccessLevel.SPID2)
     service_form_save(service=service, definition=SIMPLE_DEFINITION)
+    from django.conf import settings
+
+    from sportello.accounts.services import privacy_consent_give
+
     citizen = UserFactory(fiscal_code="RSSMRA85T10A562S")
+    privacy_consent_give(user=citizen, municipality=mori, version=settings.PRIVACY_TERMS_VERSION)
     client.force_login(citizen)
     session = client.session
     session["citizen_auth"] = {"level": "spid1"}
