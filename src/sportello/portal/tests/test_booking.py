@@ -45,8 +45,11 @@ def service(mori, office):
 
 
 @pytest.fixture
-def spid_citizen(client):
+def spid_citizen(client, mori, settings):
+    from sportello.accounts.services import privacy_consent_give
+
     citizen = UserFactory(fiscal_code="RSSMRA85T10A562S", first_name="Mario", last_name="Rossi")
+    privacy_consent_give(user=citizen, municipality=mori, version=settings.PRIVACY_TERMS_VERSION)
     client.force_login(citizen)
     session = client.session
     session["citizen_auth"] = {"level": "spid2", "idp": "demo"}

@@ -210,7 +210,7 @@ def test_properties_of_published_slots(rules, now, notice, horizon, taken):
     date_from = now.date() - timedelta(days=2)
     date_to = now.date() + timedelta(days=70)
     everything = free_slots(rules=rules, now=now, date_from=date_from, date_to=date_to, policy=policy)
-    occupied = {s.start: taken for s in everything}
+    occupied = {s.start.astimezone(UTC): taken for s in everything}  # UTC keys: same-zone keys ignore fold
     remaining = free_slots(
         rules=rules, now=now, date_from=date_from, date_to=date_to, policy=policy, occupied=occupied
     )
@@ -224,4 +224,6 @@ def test_properties_of_published_slots(rules, now, notice, horizon, taken):
         assert s.end.astimezone(UTC) > s.start.astimezone(UTC)
         assert any(r.applies(s.start.astimezone(ROME).date()) for r in rules)
     assert [s for s in remaining if s.free <= 0] == []
-    assert {s.start for s in remaining} == {s.start for s in everything if s.capacity > taken}
+    assert {s.start.astimezone(UTC) for s in remaining} == {
+        s.start.astimezone(UTC) for s in everything if s.capacity > taken
+    }
