@@ -56,7 +56,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Sandbox providers (demo SAML IdP, pagoPA sandbox, ...) stand in for external systems in the demo and
 # the tests. They sit behind the same interfaces as the real providers and are never on in production.
 SANDBOX_PROVIDERS = env_list(
-    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox", "pitre_sandbox"]
+    "SPORTELLO_SANDBOX_PROVIDERS",
+    [] if PRODUCTION else ["demo_idp", "pagopa_sandbox", "pitre_sandbox", "io_sandbox"],
 )
 
 if PRODUCTION:
@@ -309,11 +310,15 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
     "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
+    "notifications.io_messages_reconcile": ("sportello.notifications.tasks.io_messages_reconcile", 300),
     "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
     "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
     "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
 }
+
+# App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.
+IO_API_BASE_URL = os.environ.get("SPORTELLO_IO_API_BASE_URL", "https://api.io.pagopa.it/api/v1").rstrip("/")
 
 # Anonymous applications (services with anonymous access, used without logging in), per address and service:
 # new drafts and submissions (each takes an official protocol number) per hour; drafts left untouched this many

@@ -4,6 +4,8 @@ from django_tasks import task
 from sportello.core.tasks import retrying
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.notifications.email import send_templated_email
+from sportello.notifications.models import EmailDelivery
+from sportello.notifications.services import application_event_io_enqueue, channels_for, email_delivery_record
 
 CITIZEN_FACING = {
     "submit",
@@ -62,14 +64,8 @@ def application_notify(*, event_id: int) -> None:
         "application__assigned_to",
     ).get(pk=event_id)
     application = event.application
-    if event.transition in CITIZEN_FACING and _citizen_email(application):
-        send_templated_email(
-            to=[_citizen_email(application)],
-            template="emails/application_event",
-            language=_citizen_language(application),
-            municipality=application.municipality,
-            context={"application": application, "event": event, "url": _citizen_url(application)},
-        )
+    if event.transition in CITIZEN_FACING:
+        _citizen_event_notify(application, event)
     elif (
         event.transition == "answer_integration" and application.assigned_to and application.assigned_to.email
     ):
@@ -81,6 +77,27 @@ def application_notify(*, event_id: int) -> None:
             municipality=application.municipality,
             context={"application": application, "url": _staff_url(application, operator.language)},
         )
+
+
+def _citizen_event_notify(application, event) -> None:
+    """E-mail and App IO, each as the citizen's notification preference for this municipality says."""
+    channels = channels_for(user=application.applicant, municipality=application.municipality)
+    key = f"application-event:{event.pk}"
+    if "io" in channels:
+        application_event_io_enqueue(event=event, url=_citizen_url(application))
+    if "email" not in channels:
+        email_delivery_record(event_key=key, status=EmailDelivery.Status.NOT_WANTED)
+    elif _citizen_email(application):
+        send_templated_email(
+            to=[_citizen_email(application)],
+            template="emails/application_event",
+            language=_citizen_language(application),
+            municipality=application.municipality,
+            context={"application": application, "event": event, "url": _citizen_url(application)},
+        )
+        email_delivery_record(event_key=key, status=EmailDelivery.Status.SENT)
+    else:
+        email_delivery_record(event_key=key, status=EmailDelivery.Status.NO_ADDRESS)
 
 
 @task()

@@ -79,9 +79,6 @@ class ServiceGeneralForm(forms.ModelForm):
             ),
             "slug": _("Compare nell'indirizzo della pagina; solo lettere minuscole, cifre e trattini."),
             "short_description": _("Una o due frasi, al massimo 300 caratteri."),
-            "io_service_id": _(
-                "Se il servizio è registrato su App IO: l'identificativo che IO gli ha assegnato."
-            ),
         }
 
     def __init__(self, *args, municipality, **kwargs):

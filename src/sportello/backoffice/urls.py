@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import applications, auth, calendars, content, dashboard, municipality, protocol, services, staff
+from .views import (
+    applications,
+    auth,
+    calendars,
+    content,
+    dashboard,
+    municipality,
+    protocol,
+    service_io,
+    services,
+    staff,
+)
 
 app_name = "backoffice"
 
@@ -37,6 +48,8 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
     path("servizi/<int:pk>/calendari/", calendars.service_calendars, name="service_calendars"),
+    path("servizi/<int:pk>/notifiche/", service_io.service_notifications, name="service_notifications"),
+    path("servizi/<int:pk>/notifiche/sincronizza", service_io.service_io_sync, name="service_io_sync"),
     path("servizi/<int:pk>/protocollo/", protocol.service_protocol, name="service_protocol"),
 ]
 

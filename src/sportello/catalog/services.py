@@ -14,6 +14,7 @@ from sportello.municipalities.models import Municipality
 from . import ratings
 from .constants import Status
 from .models import FormVersion, Rating, Service, ServiceDeadline
+from .signals import service_renamed
 
 # The fields of each back-office step, in display order (the forms use these same tuples).
 GENERAL_FIELDS = (
@@ -31,7 +32,6 @@ GENERAL_FIELDS = (
     "max_response_days",
     "allow_withdrawal",
     "allow_integration_requests",
-    "io_service_id",
 )
 CARD_TEXTS = ("addressed_to", "description", "how_to", "needed", "achieved", "timing", "cost", "more_info")
 CARD_FIELDS = (
@@ -94,12 +94,13 @@ def service_update_general(
         raise NameChangeNeedsConfirmation(
             _(
                 "Questo servizio è collegato ad App IO: i cittadini lo vedono nell'app con il nome «%(name)s». "
-                "Se cambi il nome devi aggiornarlo anche nel Back Office di App IO, altrimenti i messaggi arriveranno "
-                "con un nome diverso da quello registrato. Conferma per procedere."
+                "Se confermi, il nuovo nome viene inviato anche ad App IO, dove va in revisione prima di comparire "
+                "nell'app. Conferma per procedere."
             )
             % {"name": current.name},
             code="io_name_change",
         )
+    old_name = current.name
     for name, value in fields.items():
         setattr(current, name, value)
     if current.status != Status.SCHEDULED:
@@ -107,6 +108,8 @@ def service_update_general(
     _save(current)
     if operators is not None:
         _set_operators(current, operators)
+    if current.name != old_name:
+        service_renamed.send(sender=Service, service=current, old_name=old_name, actor=actor)
     return current
 
 

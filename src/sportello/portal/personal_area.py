@@ -23,6 +23,8 @@ from sportello.identity import levels
 from sportello.identity.idps import identity_provider_name
 from sportello.identity.session import citizen_auth, citizen_required
 
+from .notification_settings import notification_context
+
 PHONE = RegexValidator(
     r"^\+?[0-9 ]{6,20}$", gettext_lazy("Indica un numero di telefono valido, ad esempio +39 333 1234567.")
 )
@@ -101,6 +103,7 @@ def personal_area(request):
             "applications": application_recent_for_citizen(
                 user=request.user, municipality=request.municipality, limit=5
             ),
+            **notification_context(request),
         },
     )
 

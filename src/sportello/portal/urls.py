@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, booking, content, personal_area, views
+from . import applications, booking, content, notification_settings, personal_area, views
 
 app_name = "portal"
 
@@ -52,4 +52,10 @@ urlpatterns = [
     path("valutazione", content.rating_submit, name="rating_submit"),
     path("area-personale/", personal_area.personal_area, name="personal_area"),
     path("area-personale/privacy/", personal_area.personal_area_consent, name="personal_area_consent"),
+    path(
+        "area-personale/notifiche/",
+        notification_settings.notification_preferences,
+        name="notification_preferences",
+    ),
+    path("area-personale/app-io-demo/", notification_settings.io_demo_inbox, name="io_demo_inbox"),
 ]

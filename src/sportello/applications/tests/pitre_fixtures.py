@@ -8,15 +8,15 @@ from sportello.applications.models import ProtocolSettings
 PORTS = range(8500, 8600)
 
 
-def free_port() -> int:
-    for port in PORTS:
+def free_port(ports: range = PORTS) -> int:
+    for port in ports:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8500-8599")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 def use_pitre(municipality, fake, *, routing="router", **extra) -> ProtocolSettings:

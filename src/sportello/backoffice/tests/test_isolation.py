@@ -191,6 +191,7 @@ POST_ONLY = {
     "staff_reactivate",
     "staff_password_reset",
     "service_copy",
+    "service_io_sync",
     "service_field_action",
     "service_page_action",
     "application_action",

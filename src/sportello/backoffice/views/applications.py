@@ -26,6 +26,7 @@ from sportello.applications.states import FINAL_STATES, Actor, State
 from sportello.core.downloads import file_download
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
+from sportello.notifications.selectors import deliveries_for_application_events
 
 from ..application_forms import (
     ApplicationFilterForm,
@@ -156,7 +157,8 @@ def _detail_context(request, application: Application, forms: dict | None = None
             application.form_version.definition, application.data, request.LANGUAGE_CODE
         ),
         "attachments": attachments,
-        "events": application.events.select_related("actor"),
+        "events": (events := list(application.events.select_related("actor"))),
+        "deliveries": deliveries_for_application_events(events),
         "thread": application.messages.select_related("author").prefetch_related("attachments"),
         "available": available,
         "can_assign": is_open,

@@ -31,6 +31,7 @@ STEPS = [
     ("general", _("Dati generali"), "backoffice:service_general"),
     ("card", _("Scheda"), "backoffice:service_card"),
     ("form", _("Dati del form"), "backoffice:service_form"),
+    ("notifications", _("Notifiche"), "backoffice:service_notifications"),
     ("calendars", _("Calendari"), "backoffice:service_calendars"),
 ]
 
@@ -69,6 +70,7 @@ def _step_context(request, service, current: str) -> dict:
         "step": current,
         "previous_url": previous_url,
         "public_url": public_url,
+        "last_step": position == len(STEPS) - 1,
     }
 
 

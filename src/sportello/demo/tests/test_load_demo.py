@@ -39,6 +39,19 @@ def test_demo_prints_the_temporary_passwords(db, settings, tmp_path, capsys):
     assert User.objects.get(username="nuovo-mori").check_password(password)
 
 
+def test_demo_binds_the_cie_and_parking_permit_services_to_the_io_sandbox(db, settings, tmp_path):
+    from sportello.notifications.models import IOBinding, ServiceIOLogEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    bound = IOBinding.objects.filter(service__municipality__slug="comune-di-mori")
+    assert sorted(b.service.slug for b in bound) == ["carta-identita-elettronica", "permesso-sosta-residenti"]
+    assert {b.provider for b in IOBinding.objects.all()} == {"io_sandbox"}
+    assert all(b.service.io_service_id for b in bound)
+    assert ServiceIOLogEntry.objects.count() == 4  # one configuration per service, not one per run
+
+
 def test_readme_says_what_the_demo_private_service_is(client, db, settings, tmp_path):
     """Private: out of the lists, open to anyone with the link (README says so, and so it is)."""
     from pathlib import Path

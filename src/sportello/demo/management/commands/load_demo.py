@@ -9,6 +9,7 @@ from sportello.demo import data
 from sportello.demo.applications import load_demo_applications
 from sportello.demo.calendars import load_demo_calendars
 from sportello.demo.catalog import load_demo_services
+from sportello.demo.io import load_demo_io
 from sportello.demo.logos import shield_png
 from sportello.municipalities.models import FaqEntry, Municipality
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 municipality = self._municipality(spec)
                 lines += self._staff(municipality, spec["town"])
                 services.append(load_demo_services(municipality, town=spec["town"]))
+                services.append(load_demo_io(municipality))
                 services.append(load_demo_applications(municipality))
                 services.append(load_demo_calendars(municipality, town=spec["town"]))
             self._superuser()

@@ -1,0 +1,50 @@
+"""Reads of the notifications domain for the interfaces."""
+
+from .models import EmailDelivery, IOMessage, SandboxIOMessage, ServiceIOLogEntry
+
+
+def io_log_for_service(*, service, limit: int = 20):
+    return ServiceIOLogEntry.objects.filter(service=service).select_related("actor")[:limit]
+
+
+def deliveries_for_application_events(events) -> dict:
+    """``{event_pk: [(channel label, status label, ok)]}`` for the operator's history of an application."""
+    keys = {f"application-event:{event.pk}": event.pk for event in events}
+    result = {pk: [] for pk in keys.values()}
+    for delivery in EmailDelivery.objects.filter(event_key__in=keys):
+        ok = delivery.status == EmailDelivery.Status.SENT
+        result[keys[delivery.event_key]].append(("E-mail", delivery.get_status_display(), ok))
+    for message in IOMessage.objects.filter(event_key__in=keys):
+        ok = message.status == IOMessage.Status.ACCEPTED
+        label = message.get_status_display()
+        if message.io_status:
+            label = f"{label} ({message.io_status})"
+        result[keys[message.event_key]].append(("App IO", label, ok))
+    return result
+
+
+def sandbox_inbox(*, fiscal_code: str, limit: int = 50) -> list[dict]:
+    """The demo citizen's "App IO (demo)" inbox, newest first, with the Sportello message each came from."""
+    received = list(SandboxIOMessage.objects.filter(fiscal_code=fiscal_code)[:limit])
+    origins = {
+        m.io_id: m
+        for m in IOMessage.objects.filter(io_id__in=[r.io_id for r in received]).select_related(
+            "service__municipality"
+        )
+    }
+    return [
+        {
+            "received": r,
+            "origin": origins.get(r.io_id),
+            "amount": _euros((r.content.get("payment_data") or {}).get("amount")),
+        }
+        for r in received
+    ]
+
+
+def _euros(cents) -> str:
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    return number_format(Decimal(cents) / 100, 2, use_l10n=True, force_grouping=True) if cents else ""

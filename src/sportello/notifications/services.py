@@ -1,0 +1,291 @@
+"""Writes of the notifications domain: preferences, App IO bindings, IO messages (the public API for other apps).
+
+Other domains send a citizen an App IO message with ``io_message_enqueue`` (see docs/architecture.md): it
+renders the content within IO's limits, stores one ``IOMessage`` per (citizen, event) and enqueues its delivery
+in the caller's transaction. Nothing is sent when the service is not bound to IO or the citizen chose e-mail only.
+"""
+
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .email import _render_text
+from .io_content import io_content_render
+from .models import Channels, EmailDelivery, IOBinding, IOMessage, IOProvider, NotificationPreference
+from .models import ServiceIOLogEntry as Log
+from .providers import sandbox_enabled
+
+LANGUAGES = ("it", "en", "de")
+NOTICE_NUMBER = re.compile(r"^[0123][0-9]{17}$")
+ORGANIZATION_FISCAL_CODE = re.compile(r"^[0-9]{11}$")
+
+
+# --- Preferences ---------------------------------------------------------------------------------------------
+
+
+def channels_for(*, user, municipality) -> set[str]:
+    """The channels a citizen wants for this municipality: {"email", "io"} unless they chose one."""
+    if user is None:
+        return {"email"}
+    choice = (
+        NotificationPreference.objects.filter(user=user, municipality=municipality)
+        .values_list("channels", flat=True)
+        .first()
+    )
+    return {"email", "io"} if choice in (None, Channels.BOTH) else {choice}
+
+
+@transaction.atomic
+def notification_preference_set(*, user, municipality, channels: str) -> NotificationPreference:
+    if channels not in Channels.values:
+        raise ValidationError({"channels": _("Scegli uno dei canali proposti.")})
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, municipality=municipality, defaults={"channels": channels}
+    )
+    return preference
+
+
+def email_delivery_record(*, event_key: str, status: str) -> None:
+    EmailDelivery.objects.update_or_create(event_key=event_key, defaults={"status": status})
+
+
+# --- Service binding and synchronisation ----------------------------------------------------------------------
+
+
+def io_binding_get(service):
+    return IOBinding.objects.filter(service=service).first()
+
+
+@transaction.atomic
+def io_binding_save(
+    *, service, actor, io_service_id: str, provider: str, api_key: str, manage_key: str, enabled: bool
+) -> IOBinding | None:
+    """Save the "Notifiche" step. An empty key keeps the stored one; no service id unbinds the service."""
+    from sportello.catalog.models import Service
+
+    io_service_id = io_service_id.strip()
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    binding = IOBinding.objects.filter(service=service).first()
+    if not io_service_id:
+        if binding is not None:
+            binding.delete()
+            Log.objects.create(
+                service=service,
+                actor=actor,
+                kind=Log.Kind.CONFIGURED,
+                detail=_("Servizio scollegato da App IO."),
+            )
+        Service.objects.filter(pk=service.pk).update(io_service_id="")
+        return None
+    if provider not in IOProvider.values or (provider == IOProvider.SANDBOX and not sandbox_enabled()):
+        raise ValidationError({"provider": _("Questo fornitore non è disponibile in questa installazione.")})
+    binding = binding or IOBinding(service=service)
+    binding.provider, binding.enabled = provider, enabled
+    if api_key:
+        binding.api_key = api_key.strip()
+    if manage_key:
+        binding.manage_key = manage_key.strip()
+    if not binding.api_key:
+        raise ValidationError({"api_key": _("Indica la chiave API del servizio su App IO.")})
+    binding.full_clean(exclude=["service"])
+    binding.save()
+    Service.objects.filter(pk=service.pk).update(io_service_id=io_service_id)
+    Log.objects.create(
+        service=service,
+        actor=actor,
+        kind=Log.Kind.CONFIGURED,
+        detail=_("ID %(id)s, fornitore %(provider)s.")
+        % {"id": io_service_id, "provider": binding.get_provider_display()},
+    )
+    return binding
+
+
+@transaction.atomic
+def io_service_sync(*, service, actor=None, reason: str = "") -> Log:
+    """Queue the publication of name, description and contacts to the service's IO registration."""
+    from .tasks import io_service_sync_run
+
+    if not service.io_service_id or io_binding_get(service) is None:
+        raise ValidationError(_("Il servizio non è collegato ad App IO."))
+    entry = Log.objects.create(service=service, actor=actor, kind=Log.Kind.SYNC_QUEUED, detail=reason)
+    io_service_sync_run.enqueue(service_id=service.pk, entry_id=entry.pk)
+    return entry
+
+
+def service_renamed_receiver(sender, *, service, old_name: str, actor=None, **kwargs) -> None:
+    """catalog's ``service_renamed`` (inside the rename's transaction): record the warning, update IO."""
+    if not service.io_service_id or io_binding_get(service) is None:
+        return
+    Log.objects.create(
+        service=service,
+        actor=actor,
+        kind=Log.Kind.RENAME_WARNING,
+        detail=_("«%(old)s» → «%(new)s»") % {"old": old_name, "new": service.name},
+    )
+    io_service_sync(service=service, actor=actor, reason=_("Cambio del nome"))
+
+
+def io_service_payload(service, current: dict) -> dict:
+    """``CmsServicePayload``: IO's current registration with our name, description and contacts."""
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+
+    metadata = dict(current.get("metadata") or {})
+    topic = metadata.pop("topic", None) or {}
+    metadata.setdefault("scope", "LOCAL")
+    metadata["topic_id"] = metadata.get("topic_id") or topic.get("id") or 0
+    municipality = service.municipality
+    contacts = {
+        "email": service.office_email or municipality.email,
+        "phone": service.office_phone or municipality.phone,
+        "address": service.office_address or municipality.address,
+        "pec": municipality.pec,
+        "web_url": absolute_url(
+            tenant_reverse("portal:service_detail", municipality, lang="it", service_slug=service.slug)
+        ),
+        "privacy_url": municipality.privacy_url,
+    }
+    metadata.update({key: value for key, value in contacts.items() if value})
+    organization = current.get("organization") or {
+        "name": municipality.name,
+        "fiscal_code": municipality.fiscal_code,
+    }
+    payload = {
+        "name": service.name,
+        "description": service.short_description or service.name,
+        "organization": organization,
+        "metadata": metadata,
+    }
+    for key in (
+        "require_secure_channel",
+        "authorized_recipients",
+        "authorized_cidrs",
+        "max_allowed_payment_amount",
+    ):
+        if key in current:
+            payload[key] = current[key]
+    return payload
+
+
+# --- Messages --------------------------------------------------------------------------------------------------
+
+
+def _per_language(value) -> dict:
+    if isinstance(value, dict):
+        return {lang: text for lang, text in value.items() if lang in LANGUAGES and text}
+    return {"it": value}
+
+
+def _footer(service, language: str) -> str:
+    with translation.override(language):
+        return _(
+            "Messaggio inviato da %(municipality)s per il servizio «%(service)s» tramite %(platform)s. "
+            "Per i dettagli accedi alla tua area personale sul sito del comune."
+        ) % {
+            "municipality": service.municipality.name,
+            "service": service.name,
+            "platform": settings.PLATFORM_NAME,
+        }
+
+
+def _payment_data_clean(payment_data: dict) -> dict:
+    amount = payment_data.get("amount")
+    notice = str(payment_data.get("notice_number", ""))
+    payee = str(payment_data.get("payee_fiscal_code", ""))
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= 9999999999:
+        raise ValidationError("payment_data.amount must be an integer number of cents, 1-9999999999")
+    if not NOTICE_NUMBER.match(notice):
+        raise ValidationError("payment_data.notice_number must match ^[0123][0-9]{17}$")
+    if not ORGANIZATION_FISCAL_CODE.match(payee):
+        raise ValidationError("payment_data.payee_fiscal_code must be the 11-digit fiscal code of the payee")
+    cleaned = {"amount": amount, "notice_number": notice, "payee_fiscal_code": payee}
+    cleaned["invalid_after_due_date"] = bool(payment_data.get("invalid_after_due_date", False))
+    if payment_data.get("checkout_url"):
+        cleaned["checkout_url"] = str(payment_data["checkout_url"])  # Sportello's own: never sent to IO
+    return cleaned
+
+
+@transaction.atomic
+def io_message_enqueue(
+    *,
+    user,
+    service,
+    event_key: str,
+    subject,
+    markdown,
+    due_date: datetime | None = None,
+    payment_data: dict | None = None,
+) -> IOMessage | None:
+    """Send ``user`` an App IO message for ``event_key`` once; None when it does not go to IO.
+
+    ``subject`` and ``markdown`` are a string (Italian) or ``{"it": ..., "en": ..., "de": ...}``; the citizen's
+    IO language picks one at delivery. ``payment_data``: ``amount`` (cents), ``notice_number``,
+    ``payee_fiscal_code``, optional ``invalid_after_due_date`` and ``checkout_url`` (the demo's "Paga" link).
+    Calling it again for the same user and event returns the first message and sends nothing more.
+    """
+    from .tasks import io_message_deliver
+
+    binding = io_binding_get(service)
+    if binding is None or not binding.enabled or not service.io_service_id or not user.fiscal_code:
+        return None
+    if "io" not in channels_for(user=user, municipality=service.municipality):
+        return None
+    if due_date is not None and due_date.tzinfo is None:
+        raise ValidationError("due_date must be an aware datetime")
+    payment = _payment_data_clean(payment_data) if payment_data else None
+    subjects, bodies = _per_language(subject), _per_language(markdown)
+    contents = {
+        lang: io_content_render(
+            subject=subjects.get(lang) or subjects.get("it", ""),
+            markdown=bodies.get(lang) or bodies.get("it", ""),
+            footer=_footer(service, lang),
+            fallback_subject=service.name,
+        )
+        for lang in LANGUAGES
+        if lang in subjects or lang in bodies or lang == "it"
+    }
+    message, created = IOMessage.objects.get_or_create(
+        user=user,
+        event_key=event_key[:120],
+        defaults={
+            "municipality": service.municipality,
+            "service": service,
+            "fiscal_code": user.fiscal_code,
+            "contents": contents,
+            "due_date": due_date,
+            "payment_data": payment,
+        },
+    )
+    if created:
+        io_message_deliver.enqueue(message_id=message.pk)
+    return message
+
+
+def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
+    """The App IO message of a citizen-facing application event (state change, integration request)."""
+    application = event.application
+    if application.applicant is None:
+        return None
+    subjects, bodies = {}, {}
+    context = {
+        "application": application,
+        "event": event,
+        "url": url,
+        "municipality": application.municipality,
+        "platform_name": settings.PLATFORM_NAME,
+    }
+    for lang in LANGUAGES:  # the e-mail's own text: one wording per event, whatever the channel
+        with translation.override(lang):
+            subjects[lang] = " ".join(_render_text("emails/application_event_subject.txt", context).split())
+            bodies[lang] = _render_text("emails/application_event.txt", context)
+    return io_message_enqueue(
+        user=application.applicant,
+        service=application.service,
+        event_key=f"application-event:{event.pk}",
+        subject=subjects,
+        markdown=bodies,
+    )
