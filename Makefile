@@ -64,12 +64,14 @@ spid-test: $(STAMP) xmlsec1
 	PYTHON=$(PYTHON) scripts/spid-sp-test
 
 # The operators' applications pages on 1,000,000 applications (PostgreSQL: DATABASE_URL=postgres://...).
-# Seeds a dedicated sportello_bench database once, then prints p50/p95/max per page.
+# Seeds a dedicated sportello_bench database once, then prints p50/p95/max per page. Then the booking engine
+# (bench/scheduling.py, own database): one month of availability on 50,000 appointments, and a 200-client surge.
 bench: export SPORTELLO_ENV = test
 bench: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
+	$(BIN)/python bench/scheduling.py
 
 # The multi-node proof (bench/multinode.py): HAProxy, two web nodes, PgBouncer, two workers, two schedulers.
 multinode: export SPORTELLO_ENV = test

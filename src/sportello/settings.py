@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "sportello.catalog",
     "sportello.applications",
     "sportello.integrations",
+    "sportello.scheduling",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -359,6 +360,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "notifications.io_messages_reconcile": ("sportello.notifications.tasks.io_messages_reconcile", 300),
     "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
     "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
+    "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
+    "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
 }
 
 # App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.

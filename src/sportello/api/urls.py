@@ -1,13 +1,13 @@
 """``/api/v1/``: the platform's paths, then each municipality's under ``/api/v1/<municipality_slug>/``.
 
 A new resource adds its module in ``views/`` with its ``urlpatterns`` and one line to ``municipality_patterns``
-(reserved for the scheduling app: ``calendars/<id>/availability``; then appointments, bookings, payments).
+(next: appointments, room bookings, payments).
 """
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import applications, services
+from .views import applications, calendars, services
 from .views.status import StatusView
 
 app_name = "api"
@@ -15,6 +15,7 @@ app_name = "api"
 municipality_patterns = [
     *services.urlpatterns,
     *applications.urlpatterns,
+    *calendars.urlpatterns,  # public availability and the private ICS feed (plain Django views)
 ]
 
 urlpatterns = [

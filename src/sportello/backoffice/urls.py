@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     applications,
     auth,
+    calendars,
     content,
     dashboard,
     integrations,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
+    path("servizi/<int:pk>/calendari/", calendars.service_calendars, name="service_calendars"),
     path("servizi/<int:pk>/notifiche/", service_io.service_notifications, name="service_notifications"),
     path("servizi/<int:pk>/notifiche/sincronizza", service_io.service_io_sync, name="service_io_sync"),
     path("servizi/<int:pk>/protocollo/", protocol.service_protocol, name="service_protocol"),
@@ -82,5 +84,20 @@ urlpatterns += [
         "integrazioni/consegne/<uuid:pk>/reinvia",
         integrations.webhook_delivery_replay,
         name="webhook_delivery_replay",
+    ),
+]
+
+urlpatterns += [
+    path("calendari/", calendars.calendar_list, name="calendar_list"),
+    path("calendari/nuovo/", calendars.calendar_create, name="calendar_create"),
+    path("calendari/<int:pk>/", calendars.calendar_edit, name="calendar_edit"),
+    path("calendari/<int:pk>/orari/", calendars.calendar_rules, name="calendar_rules"),
+    path("calendari/<int:pk>/agenda/", calendars.calendar_agenda, name="calendar_agenda"),
+    path("calendari/<int:pk>/agenda/azione", calendars.calendar_agenda_action, name="calendar_agenda_action"),
+    path("calendari/<int:pk>/prenota/", calendars.calendar_book, name="calendar_book"),
+    path(
+        "calendari/<int:pk>/feed/rigenera",
+        calendars.calendar_feed_regenerate,
+        name="calendar_feed_regenerate",
     ),
 ]

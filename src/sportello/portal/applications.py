@@ -97,11 +97,11 @@ def _url(request, name: str, application: Application, **query) -> str:
     return url
 
 
-@never_cache
-@citizen_application
-def application_fill(request, application: Application):
-    if application.state != State.DRAFT:
-        return redirect(_url(request, "portal:application_detail", application))
+def form_page(request, application: Application):
+    """One page (``?pagina=``) of the application's form: built, bound and saved on a valid POST.
+
+    Returns (form, page, pages, saved). Used by the application steps and by the booking's Dettagli step.
+    """
     definition = application.form_version.definition
     pages = len(definition["pages"])
     try:
@@ -110,24 +110,34 @@ def application_fill(request, application: Application):
         page = 0
     page = max(0, min(page, pages - 1, len(application.pages_done)))  # no skipping unfilled pages
     form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=page)
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                applications.application_save_page(
-                    application=application,
-                    user=_citizen(request),
-                    page=page,
-                    cleaned_data=form.cleaned_data,
-                    serialized=serialize(definition, form.cleaned_data),
-                )
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-            else:
-                return _after_page(request, application, page, pages)
-    else:
+    if request.method != "POST":
         initial = initial_values(definition, _identity(application.applicant)) | application.data
-        form = form_class(initial=initial)
+        return form_class(initial=initial), page, pages, False
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, page, pages, False
+    try:
+        applications.application_save_page(
+            application=application,
+            user=_citizen(request),
+            page=page,
+            cleaned_data=form.cleaned_data,
+            serialized=serialize(definition, form.cleaned_data),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return form, page, pages, False
+    return form, page, pages, True
+
+
+@never_cache
+@citizen_application
+def application_fill(request, application: Application):
+    if application.state != State.DRAFT:
+        return redirect(_url(request, "portal:application_detail", application))
+    form, page, pages, saved = form_page(request, application)
+    if saved:
+        return _after_page(request, application, page, pages)
     files = {a.field_key: a for a in application.attachments.filter(kind=Attachment.Kind.FORM)}
     return _render_page(request, application.service, form, page, pages, files=files)
 

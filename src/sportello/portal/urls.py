@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, content, notification_settings, personal_area, views
+from . import applications, booking, content, notification_settings, personal_area, views
 
 app_name = "portal"
 
@@ -11,6 +11,24 @@ urlpatterns = [
     path("servizi/<slug:service_slug>/accedi/", views.service_start, name="service_start"),
     path("servizi/<slug:service_slug>/condizioni.pdf", views.service_conditions, name="service_conditions"),
     path("prenota-appuntamento/", views.booking, name="booking"),
+    path("prenota-appuntamento/<slug:service_slug>/", booking.booking_place, name="booking_place"),
+    path(
+        "prenota-appuntamento/<slug:service_slug>/<int:calendar_id>/",
+        booking.booking_time,
+        name="booking_time",
+    ),
+    path("appuntamenti/", booking.appointment_list, name="appointment_list"),
+    path("appuntamenti/gestisci/<str:token>/", booking.appointment_manage, name="appointment_manage"),
+    path("appuntamenti/<uuid:uid>/", booking.appointment_detail, name="appointment_detail"),
+    path("appuntamenti/<uuid:uid>/dettagli/", booking.booking_details, name="booking_details"),
+    path("appuntamenti/<uuid:uid>/richiedente/", booking.booking_applicant, name="booking_applicant"),
+    path("appuntamenti/<uuid:uid>/riepilogo/", booking.booking_summary, name="booking_summary"),
+    path("appuntamenti/<uuid:uid>/annulla", booking.appointment_cancel, name="appointment_cancel"),
+    path("appuntamenti/<uuid:uid>/lista-attesa", booking.appointment_waiting, name="appointment_waiting"),
+    path("appuntamenti/posto-libero/<str:token>/", booking.waiting_offer, name="waiting_offer"),
+    path(
+        "appuntamenti/<uuid:uid>/appuntamento.ics", booking.appointment_calendar_file, name="appointment_ics"
+    ),
     path("pratiche/", applications.application_list, name="application_list"),
     path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
     path("pratiche/<int:pk>/compila/", applications.application_fill, name="application_fill"),

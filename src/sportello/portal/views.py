@@ -175,6 +175,11 @@ def service_start(request, service_slug: str):
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
     if not level_satisfies(citizen_level(request), service.access_level):
         return redirect(login_url(request, next_url=request.get_full_path(), level=service.access_level))
+    from .booking import first_step_url  # booking imports this module
+
+    booking_url = first_step_url(request, service)
+    if booking_url:
+        return redirect(booking_url)
     if service.form_version is None:
         return render(
             request, "portal/service_unavailable.html", {"service": service, "no_form": True}, status=409

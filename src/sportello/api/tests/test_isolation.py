@@ -7,7 +7,9 @@ from django.urls import URLPattern
 from sportello.api.urls import municipality_patterns
 from sportello.integrations.tests.factories import token_for
 
-PUBLIC = {"service_list", "service_detail"}
+# Open to anyone: the catalogue, calendar availability (no personal data) and the ICS feed behind its secret URL
+# (scheduling/tests and api/tests/test_availability_api.py test those).
+PUBLIC = {"service_list", "service_detail", "calendar_availability", "calendar_feed"}
 WRITES = {"application_transitions"}
 
 
@@ -19,6 +21,8 @@ def api_urls(slug: str, *, application_pk: int, attachment_pk: int, service_slug
             .replace("<int:application_id>", str(application_pk))
             .replace("<int:attachment_id>", str(attachment_pk))
             .replace("<slug:service_slug>", service_slug)
+            .replace("<int:calendar_id>", "999999")
+            .replace("<str:secret>", "not-a-secret")
         )
         assert "<" not in route, f"placeholder not handled by the walk: {route}"
         yield pattern.name, f"/api/v1/{slug}/{route}"
@@ -86,8 +90,8 @@ def test_a_token_without_the_scope_gets_403_everywhere(api, mori, mori_admin, mo
 def test_anonymous_callers_get_401_and_citizens_403(client, api, citizen, mori_application):
     anonymous = api(None)
     for name, url in walk(mori_application):
-        if name in PUBLIC:
-            assert anonymous.get(url).status_code == 200, url
+        if name in PUBLIC:  # the walk's calendar ids and feed secret do not exist
+            assert anonymous.get(url).status_code == (404 if name.startswith("calendar") else 200), url
             continue
         assert anonymous.get(url).status_code == 401, url
     client.force_login(citizen)

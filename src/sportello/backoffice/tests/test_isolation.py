@@ -16,11 +16,12 @@ def backoffice_urls(
     service_pk: int | None = None,
     application_pk: int | None = None,
     attachment_pk: int | None = None,
+    calendar_pk: int | None = None,
 ):
     """Every back-office route with its URL for ``municipality_slug`` and object ids.
 
     ``pk`` is a staff member's id; ``servizi/`` routes take ``service_pk``, ``pratiche/`` routes take
-    ``application_pk`` and ``attachment_pk`` when given.
+    ``application_pk`` and ``attachment_pk``, ``calendari/`` routes ``calendar_pk`` when given.
     """
     for pattern in backoffice_patterns:
         assert isinstance(pattern, URLPattern)
@@ -30,6 +31,8 @@ def backoffice_urls(
             object_pk = service_pk
         elif route.startswith("pratiche/") and application_pk is not None:
             object_pk = application_pk
+        elif route.startswith("calendari/") and calendar_pk is not None:
+            object_pk = calendar_pk
         route = (
             route.replace("<int:pk>", str(object_pk))
             .replace("<int:attachment_pk>", str(attachment_pk if attachment_pk is not None else pk))
@@ -89,16 +92,40 @@ def mori_application(mori, mori_service, mori_operator, settings, tmp_path):
     return application
 
 
-def walk(slug, staff, service, application):
-    return backoffice_urls(slug, staff.pk, service.pk, application.pk, application.attachments.get().pk)
+@pytest.fixture
+def mori_calendar(mori, mori_service):
+    from sportello.scheduling.tests.factories import CalendarFactory, OpeningRuleFactory
+
+    calendar = CalendarFactory(municipality=mori)
+    OpeningRuleFactory(calendar=calendar)
+    calendar.services.add(mori_service)
+    return calendar
+
+
+def walk(slug, staff, service, application, calendar=None):
+    return backoffice_urls(
+        slug,
+        staff.pk,
+        service.pk,
+        application.pk,
+        application.attachments.get().pk,
+        calendar.pk if calendar else None,
+    )
+
+
+def assert_calendar_unchanged(calendar):
+    before = (calendar.title, calendar.feed_secret, calendar.rules.count(), calendar.closures.count())
+    calendar.refresh_from_db()
+    assert (calendar.title, calendar.feed_secret, calendar.rules.count(), calendar.closures.count()) == before
+    assert calendar.services.count() == 1 and not calendar.appointments.exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
-    client, mori, trento_admin, mori_staff_member, mori_service, mori_application, method
+    client, mori, trento_admin, mori_staff_member, mori_service, mori_application, mori_calendar, method
 ):
     client.force_login(trento_admin)
-    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
             continue
         response = getattr(client, method)(url)
@@ -109,6 +136,7 @@ def test_trento_admin_gets_403_or_404_on_every_mori_staff_url(
     mori_service.refresh_from_db()
     assert mori_service.form_version.number == 1 and mori_service.form_versions.count() == 1
     assert mori_application.events.count() == 2 and mori_application.messages.count() == 0
+    assert_calendar_unchanged(mori_calendar)
 
 
 def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(
@@ -134,8 +162,17 @@ def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(
     )
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=False)
     attachment.save()
+    from sportello.scheduling.tests.factories import CalendarFactory
+
+    trento_calendar = CalendarFactory(municipality=trento)
+    trento_calendar.services.add(trento_service)
     urls = backoffice_urls(
-        "comune-di-mori", trento_membership.pk, trento_service.pk, trento_application.pk, attachment.pk
+        "comune-di-mori",
+        trento_membership.pk,
+        trento_service.pk,
+        trento_application.pk,
+        attachment.pk,
+        trento_calendar.pk,
     )
     for name, url in urls:
         if "<int:pk>" not in next(str(p.pattern) for p in backoffice_patterns if p.name == name):
@@ -147,6 +184,7 @@ def test_mori_admin_cannot_reach_trento_objects_through_mori_urls(
     assert trento.services.count() == 1
     trento_application.refresh_from_db()
     assert trento_application.state == "registered" and trento_application.messages.count() == 0
+    assert_calendar_unchanged(trento_calendar)
 
 
 POST_ONLY = {
@@ -162,13 +200,15 @@ POST_ONLY = {
     "api_token_revoke",
     "webhook_deactivate",
     "webhook_delivery_replay",
+    "calendar_agenda_action",
+    "calendar_feed_regenerate",
     "application_protocol_retry",
     "faq_delete",
 }
 
 
 def test_operators_get_403_on_admin_pages(
-    client, mori_operator, mori_staff_member, mori_service, mori_application
+    client, mori_operator, mori_staff_member, mori_service, mori_application, mori_calendar
 ):
     client.force_login(mori_operator)
     # the operators' pages (an empty POST to an action or message is a bad request, and changes nothing)
@@ -183,9 +223,17 @@ def test_operators_get_403_on_admin_pages(
         "application_message": 400,
         "application_protocol_retry": 400,
         "statistics": 200,
+        # calendars: the list (empty), and 404 on calendars they do not coordinate
+        "calendar_list": 200,
+        "calendar_edit": 404,
+        "calendar_rules": 404,
+        "calendar_agenda": 404,
+        "calendar_agenda_action": 404,
+        "calendar_book": 404,
+        "calendar_feed_regenerate": 404,
         "rating_list": 200,
     }
-    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
             continue
         response = client.post(url) if name in POST_ONLY else client.get(url)
@@ -195,10 +243,10 @@ def test_operators_get_403_on_admin_pages(
 
 
 def test_citizens_get_403_everywhere(
-    client, mori, citizen, mori_staff_member, mori_service, mori_application
+    client, mori, citizen, mori_staff_member, mori_service, mori_application, mori_calendar
 ):
     client.force_login(citizen)
-    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
             continue
         method = client.post if name in POST_ONLY else client.get
@@ -206,9 +254,9 @@ def test_citizens_get_403_everywhere(
 
 
 def test_anonymous_users_are_sent_to_this_municipalitys_login(
-    client, mori, mori_staff_member, mori_service, mori_application
+    client, mori, mori_staff_member, mori_service, mori_application, mori_calendar
 ):
-    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
+    for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
             continue
         method = client.post if name in POST_ONLY else client.get

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sportello.catalog import services as catalog
-from sportello.catalog.constants import Category, Status
+from sportello.catalog.constants import Category, Kind, Status
 from sportello.catalog.selectors import service_admin_list, service_get_for_staff
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.formschema import build_form_class, empty_definition, import_formio
@@ -32,7 +32,15 @@ STEPS = [
     ("card", _("Scheda"), "backoffice:service_card"),
     ("form", _("Dati del form"), "backoffice:service_form"),
     ("notifications", _("Notifiche"), "backoffice:service_notifications"),
+    ("calendars", _("Calendari"), "backoffice:service_calendars"),
 ]
+
+
+def _steps_for(service) -> list:
+    """The editor's steps; "Calendari" only for appointment services."""
+    return [
+        step for step in STEPS if step[0] != "calendars" or (service and service.kind == Kind.APPOINTMENT)
+    ]
 
 
 def _service(request, pk: int):
@@ -44,10 +52,11 @@ def _service(request, pk: int):
 
 def _step_context(request, service, current: str) -> dict:
     steps = []
-    for index, (key, label, view) in enumerate(STEPS):
+    service_steps = _steps_for(service)
+    for index, (key, label, view) in enumerate(service_steps):
         url = tenant_reverse(view, request.municipality, pk=service.pk) if service else None
         steps.append({"key": key, "label": label, "url": url, "number": index + 1, "current": key == current})
-    keys = [key for key, _label, _view in STEPS]
+    keys = [key for key, _label, _view in service_steps]
     position = keys.index(current)
     previous_url = steps[position - 1]["url"] if position > 0 else None
     public_url = (
@@ -66,10 +75,11 @@ def _step_context(request, service, current: str) -> dict:
 
 
 def _next_step(request, service, current: str):
-    keys = [key for key, _label, _view in STEPS]
+    service_steps = _steps_for(service)
+    keys = [key for key, _label, _view in service_steps]
     position = keys.index(current)
-    if position + 1 < len(STEPS):
-        return redirect(tenant_reverse(STEPS[position + 1][2], request.municipality, pk=service.pk))
+    if position + 1 < len(service_steps):
+        return redirect(tenant_reverse(service_steps[position + 1][2], request.municipality, pk=service.pk))
     return redirect(tenant_reverse("backoffice:service_list", request.municipality))
 
 

@@ -73,3 +73,25 @@ def test_readme_says_what_the_demo_private_service_is(client, db, settings, tmp_
         in readme
     )
     assert "private and one draft seen only by administrators" not in readme
+
+
+def test_demo_calendars_serve_the_cie_with_two_desks_and_one_is_moderated(db):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sportello.scheduling.models import Calendar
+    from sportello.scheduling.selectors import calendar_slots
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+    for slug in ("comune-di-mori", "comune-di-trento"):
+        calendars = Calendar.objects.filter(municipality__slug=slug)
+        assert calendars.count() == 2
+        anagrafe = calendars.get(moderated=False)
+        assert anagrafe.services.filter(slug="carta-identita-elettronica").exists()
+        today = timezone.localdate()
+        slots = calendar_slots(anagrafe, date_from=today, date_to=today + timedelta(days=14))
+        assert slots and {s.capacity for s in slots} == {2}
+        assert calendars.get(moderated=True).coordinators.filter(username__startswith="operatore-").exists()

@@ -7,6 +7,7 @@ from sportello.accounts.models import Membership, User
 from sportello.accounts.passwords import temporary_password_generate
 from sportello.demo import data
 from sportello.demo.applications import load_demo_applications
+from sportello.demo.calendars import load_demo_calendars
 from sportello.demo.catalog import load_demo_services
 from sportello.demo.io import load_demo_io
 from sportello.demo.logos import shield_png
@@ -27,6 +28,7 @@ class Command(BaseCommand):
                 services.append(load_demo_services(municipality, town=spec["town"]))
                 services.append(load_demo_io(municipality))
                 services.append(load_demo_applications(municipality))
+                services.append(load_demo_calendars(municipality, town=spec["town"]))
             self._superuser()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for service_lines in services:
