@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sportello.notifications",
     "sportello.catalog",
     "sportello.applications",
+    "sportello.payments",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
