@@ -243,7 +243,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
-PERIODIC_TASKS: dict[str, tuple[str, int]] = {}
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "payments.poll": ("sportello.payments.tasks.payments_poll", 60),
+}
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
