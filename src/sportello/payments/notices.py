@@ -96,3 +96,48 @@ def render_notice_pdf(payment) -> bytes:
     ]
     document.build(story)
     return buffer.getvalue()
+
+
+def render_receipt_pdf(payment) -> bytes:
+    """The payment receipt (quietanza) as the platform knows it from the provider: paid at, PSP, receipt id."""
+    from django.utils import timezone
+
+    settings = payment.municipality.payment_settings
+    styles = getSampleStyleSheet()
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        title=_("Ricevuta di pagamento"),
+        invariant=1,
+    )
+    text = lambda value: Paragraph(escape(str(value)), styles["BodyText"])  # noqa: E731
+    rows = [
+        [_("Ente creditore"), text(f"{settings.creditor_name} — {payment.creditor_fiscal_code}")],
+        [_("Pagato da"), text(f"{payment.debtor_name} — {payment.debtor_fiscal_code}")],
+        [_("Oggetto del pagamento"), text(payment.description)],
+        [_("Importo pagato"), text(f"{iuv.format_euro(payment.paid_cents or payment.amount_cents)} €")],
+        [_("Data e ora del pagamento"), text(timezone.localtime(payment.paid_at).strftime("%d/%m/%Y %H:%M"))],
+        [_("Prestatore del servizio di pagamento"), text(payment.psp or "—")],
+        [_("Identificativo della ricevuta"), text(payment.receipt_id or "—")],
+        ["IUV", text(payment.iuv)],
+        [_("Codice avviso"), text(iuv.notice_number_grouped(payment.notice_number))],
+    ]
+    rows += [
+        [f"{line.transfer_index}. {line.description}", text(f"{iuv.format_euro(line.amount_cents)} €")]
+        for line in payment.lines.all()
+    ]
+    table = Table(rows, colWidths=[70 * mm, 100 * mm])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold")])
+    )
+    story = [
+        Paragraph(escape(settings.creditor_name), styles["Title"]),
+        Paragraph(escape(_("Ricevuta di pagamento pagoPA")), styles["Heading2"]),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    document.build(story)
+    return buffer.getvalue()

@@ -75,6 +75,8 @@ def payment_create(*, application, actor=None) -> Payment:
         raise ValidationError(_("Questo servizio non prevede un pagamento."))
     if application.payments.filter(status__in=[*OPEN_STATUSES, Status.PAID]).exists():
         raise ValidationError(_("Per questa pratica c'è già un pagamento aperto o eseguito."))
+    if not application.applicant_fiscal_code:
+        raise ValidationError(_("Per pagare con pagoPA accedi con SPID o CIE."))
     settings = _settings(application.municipality)
     lines = list(config.lines.all())
     amounts = iuv.resolve_amounts([line.amount_cents for line in lines], config.rules, application.data)

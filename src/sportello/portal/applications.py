@@ -18,6 +18,8 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
 from sportello.identity.session import login_url
+from sportello.payments.selectors import application_payments, paid_at_submission
+from sportello.payments.services import payment_request_at_submission
 
 from .forms import CitizenMessageForm
 
@@ -123,7 +125,17 @@ def application_summary(request, pk: int):
     application = get_citizen_application(request, pk)
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
-    if request.method == "POST":
+    needs_payment = paid_at_submission(application.service)
+    if request.method == "POST" and needs_payment:
+        try:
+            payment_request_at_submission(application=application, user=_citizen(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except (applications.TransitionNotAllowed, PermissionDenied):
+            raise Http404("Cannot confirm") from None
+        else:
+            return redirect(_url(request, "portal:payment_choose", application))
+    elif request.method == "POST":
         try:
             applications.application_submit(application=application, user=_citizen(request))
         except ValidationError as error:
@@ -143,6 +155,7 @@ def application_summary(request, pk: int):
             "service": application.service,
             "summary": summary,
             "complete": complete,
+            "needs_payment": needs_payment,
         },
     )
 
@@ -205,6 +218,7 @@ def application_detail(request, pk: int):
         "can_withdraw": "withdraw" in actions and application.service.allow_withdrawal,
         "can_answer": "answer_integration" in actions,
         "can_write": application.applicant_id is not None and application.state != State.DRAFT,
+        "payments": application_payments(application),
         "message_form": CitizenMessageForm(),
     }
     return render(request, "portal/applications/detail.html", context)
