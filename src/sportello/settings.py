@@ -245,6 +245,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "payments.poll": ("sportello.payments.tasks.payments_poll", 60),
+    # Hourly: the task writes and e-mails yesterday's export once per municipality and day (the first run).
+    "payments.accounting_export": ("sportello.payments.tasks.accounting_export_daily", 3600),
 }
 
 # The public base URL, for links in e-mails sent by the worker (no request there).

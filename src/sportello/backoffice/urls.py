@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, dashboard, municipality, services, staff
+from .views import applications, auth, dashboard, municipality, payments, services, staff
 
 app_name = "backoffice"
 
@@ -46,4 +46,16 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+]
+
+urlpatterns += [
+    path("pagamenti/", payments.payment_list, name="payment_list"),
+    path("pagamenti/contabilita/", payments.accounting_export, name="accounting_export"),
+    path("pagamenti/contabilita/<str:day>/", payments.accounting_file, name="accounting_file"),
+    path("pagamenti/flussi/", payments.flow_list, name="flow_list"),
+    path("pagamenti/flussi/<int:pk>/", payments.flow_detail, name="flow_detail"),
+    path("pagamenti/impostazioni/", payments.payment_settings, name="payment_settings"),
+    path("pagamenti/tassonomia/", payments.taxonomy_lookup, name="taxonomy_lookup"),
+    path("pratiche/<int:pk>/pagamento", payments.payment_action, name="payment_action"),
+    path("servizi/<int:pk>/pagamento/", payments.service_payment, name="service_payment"),
 ]

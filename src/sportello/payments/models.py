@@ -328,3 +328,18 @@ class SandboxPosition(models.Model):
 
     def __str__(self) -> str:
         return f"sandbox {self.iupd}"
+
+
+class PeriodicExport(models.Model):
+    """One morning's accounting export of a municipality: written and e-mailed once per day."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+    day = models.DateField()
+    rows = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "day"], name="periodic_export_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.day}"

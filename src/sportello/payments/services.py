@@ -303,3 +303,70 @@ def payment_cancel(*, payment, user, note: str = "") -> Payment:
     payment.status = Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
     return payment
+
+
+# --- configuration (administrators) ---
+
+SECRET_FIELDS = ("gpd_subscription_key", "checkout_subscription_key")
+
+
+@transaction.atomic
+def payment_settings_save(*, municipality, values: dict, secrets: dict) -> PaymentSettings:
+    """Save the creditor data; a secret is replaced only when a new value is given (write-only fields)."""
+    from .models import Provider
+
+    settings = PaymentSettings.objects.filter(municipality=municipality).first() or PaymentSettings(
+        municipality=municipality
+    )
+    for name, value in values.items():
+        setattr(settings, name, value)
+    for name in SECRET_FIELDS:
+        if secrets.get(name):
+            setattr(settings, name, secrets[name])
+    if settings.provider == Provider.PAGOPA:
+        missing = [
+            n for n in ("gpd_base_url", "checkout_base_url", *SECRET_FIELDS) if not getattr(settings, n)
+        ]
+        if missing:
+            raise ValidationError(
+                {n: _("Obbligatorio per collegarsi a pagoPA.") for n in missing}, code="pagopa_incomplete"
+            )
+    else:
+        from django.conf import settings as django_settings
+
+        if "pagopa_sandbox" not in django_settings.SANDBOX_PROVIDERS:
+            raise ValidationError({"provider": _("L'ambiente di prova non è disponibile in produzione.")})
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+@transaction.atomic
+def service_payment_save(
+    *, service, when: str, description: str, due_days: int, total: int | None, lines: list[dict], rules: list
+) -> ServicePaymentConfig:
+    """The service's "Pagamento" step: 1-5 budget lines adding up exactly to ``total`` (cents)."""
+    from .models import ServiceBudgetLine
+
+    if when != When.NONE:
+        amounts = [line["amount_cents"] for line in lines]
+        try:
+            iuv.check_split(total if total is not None else sum(amounts), amounts)
+            for rule in rules:
+                if len(rule["amounts"]) != len(lines):
+                    raise iuv.SplitError(
+                        _("Ogni regola deve indicare un importo per ciascuna voce di bilancio.")
+                    )
+                iuv.check_split(sum(rule["amounts"]), [a for a in rule["amounts"] if a])
+        except iuv.SplitError as error:
+            raise ValidationError(str(error), code="split") from error
+    config, _created = ServicePaymentConfig.objects.select_for_update().get_or_create(service=service)
+    config.when, config.description, config.due_days, config.rules = when, description, due_days, rules
+    config.full_clean()
+    config.save()
+    config.lines.all().delete()
+    for position, line in enumerate(lines, start=1):
+        budget_line = ServiceBudgetLine(config=config, position=position, **line)
+        budget_line.full_clean(exclude=["config"])
+        budget_line.save()
+    return config

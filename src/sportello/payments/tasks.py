@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from sportello.core.tasks import retry_later
+from sportello.core.tasks import retry_later, retrying
 
 from .providers import ProviderUnavailable
 
@@ -24,3 +24,55 @@ def payments_poll() -> int:
     from .services import payments_poll as poll
 
     return poll()
+
+
+@task()
+@retrying
+def accounting_export_daily() -> int:
+    """Periodic (every morning): yesterday's accounting export of each municipality, written to storage in
+    CSV, XLSX and JSON (same names: running twice overwrites with the same content) and the link e-mailed."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+    from django.utils import timezone
+
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+    from sportello.notifications.email import send_templated_email
+
+    from . import accounting
+    from .models import PaymentSettings, PeriodicExport
+
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    done = 0
+    for settings in PaymentSettings.objects.select_related("municipality"):
+        municipality = settings.municipality
+        with transaction.atomic():
+            export, created = PeriodicExport.objects.select_for_update().get_or_create(
+                municipality=municipality, day=day
+            )
+            if export.sent_at is not None:
+                continue
+            rows = list(accounting.accounting_rows(municipality, day, day))
+            for export_format in accounting.FORMATS:
+                path = accounting.export_path(municipality, day, export_format)
+                if default_storage.exists(path):
+                    default_storage.delete(path)
+                default_storage.save(path, ContentFile(accounting.render(rows, export_format)))
+            export.rows = len(rows)
+            if settings.accounting_email:
+                url = absolute_url(
+                    tenant_reverse("backoffice:accounting_file", municipality, lang="it", day=day.isoformat())
+                )
+                send_templated_email(
+                    to=[settings.accounting_email],
+                    template="emails/accounting_export",
+                    language="it",
+                    municipality=municipality,
+                    context={"day": day, "rows": len(rows), "url": url},
+                )
+            export.sent_at = timezone.now()
+            export.save()
+            done += 1
+    return done

@@ -34,6 +34,7 @@ def backoffice_urls(
             route.replace("<int:pk>", str(object_pk))
             .replace("<int:attachment_pk>", str(attachment_pk if attachment_pk is not None else pk))
             .replace("<slug:key>", "nome")
+            .replace("<str:day>", "2026-12-01")
         )
         assert "<" not in route, f"placeholder not handled by the walk: {route}"
         yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
@@ -157,6 +158,7 @@ POST_ONLY = {
     "service_page_action",
     "application_action",
     "application_message",
+    "payment_action",
 }
 
 
@@ -175,6 +177,12 @@ def test_operators_get_403_on_admin_pages(
         "application_action": 400,
         "application_message": 400,
         "statistics": 200,
+        "payment_list": 200,
+        "payment_action": 400,
+        "accounting_export": 200,
+        "accounting_file": 404,  # no morning export stored for that day
+        "flow_list": 200,
+        "flow_detail": 404,  # no flow with that id
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:

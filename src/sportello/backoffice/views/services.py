@@ -31,6 +31,7 @@ STEPS = [
     ("general", _("Dati generali"), "backoffice:service_general"),
     ("card", _("Scheda"), "backoffice:service_card"),
     ("form", _("Dati del form"), "backoffice:service_form"),
+    ("payment", _("Pagamento"), "backoffice:service_payment"),
 ]
 
 

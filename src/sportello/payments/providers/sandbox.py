@@ -96,3 +96,48 @@ def sandbox_outcome(*, position_pk: int, outcome: str):
         position.receipt_id = f"SBX-{secrets.token_hex(8).upper()}"
     position.save()
     return position
+
+
+def sandbox_flow(*, municipality, day=None) -> bytes:
+    """The reporting flow a PSP would send for what was paid in the sandbox and not yet reported."""
+    from ..models import Payment, Status
+    from ..reconciliation import build_flow_xml
+
+    settings = municipality.payment_settings
+    now = timezone.localtime()
+    payments = (
+        Payment.objects.filter(
+            municipality=municipality,
+            provider="sandbox",
+            status=Status.PAID,
+            lines__reconciled_flow__isnull=True,
+        )
+        .distinct()
+        .prefetch_related("lines")
+        .order_by("paid_at", "pk")
+    )
+    lines = [
+        (
+            payment.iuv,
+            payment.receipt_id or payment.iuv,
+            line.transfer_index,
+            line.amount_cents,
+            "0",
+            (day or now.date()),
+        )
+        for payment in payments
+        for line in payment.lines.all()
+    ]
+    if not lines:
+        raise ProviderError("sandbox: nothing paid to report")
+    stamp = now.strftime("%Y%m%d%H%M%S%f")
+    return build_flow_xml(
+        flow_id=f"{now:%Y-%m-%d}SBXPSP-{stamp}"[:35],
+        flow_at=now,
+        settlement_ref=f"SCT-{stamp}"[:35],
+        settlement_date=day or now.date(),
+        sender_code="SBXPITM1",
+        sender_name="Banca di prova (sandbox)",
+        creditor_fiscal_code=settings.creditor_fiscal_code,
+        lines=lines,
+    )

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[4]
 def test_concurrent_requests_get_distinct_iuv_bases(cie):
     """Eight citizens confirm at once: the counter's row lock (backed by a unique constraint) gives 1..8."""
     applications = [
-        filled_application(cie, UserFactory(username=f"c{n}", fiscal_code=f"RSSMRA80A01H50{n}X")) for n in range(8)
+        filled_application(cie, UserFactory(username=f"c{n}", fiscal_code=f"RSSMRA80A01H50{n}X"))
+        for n in range(8)
     ]
     barrier = threading.Barrier(len(applications))
     errors = []
