@@ -9,6 +9,7 @@ from sportello.demo import data
 from sportello.demo.applications import load_demo_applications
 from sportello.demo.catalog import load_demo_services
 from sportello.demo.logos import shield_png
+from sportello.demo.payments import load_demo_payments
 from sportello.municipalities.models import Municipality
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
                 lines += self._staff(municipality, spec["town"])
                 services.append(load_demo_services(municipality, town=spec["town"]))
                 services.append(load_demo_applications(municipality))
+                services.append(load_demo_payments(municipality))
             self._superuser()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for service_lines in services:
