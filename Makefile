@@ -67,6 +67,7 @@ bench: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
+	$(BIN)/python bench/reconcile_flow.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
