@@ -8,7 +8,6 @@ then times ``flow_reconcile`` (safe parsing, XSD validation, matching IUV + tran
 the report) ``BENCH_RUNS`` times (default 5), undoing the reconciliation between runs. Target: <= 2 s.
 """
 
-import datetime
 import os
 import statistics
 import sys
@@ -99,7 +98,9 @@ def main() -> int:
     from sportello.payments.reconciliation import build_flow_xml, flow_reconcile
 
     municipality = seed()
-    today = datetime.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()
     lines = [
         (code, f"RIS-{code}", index, 100, "0", today)
         for code in Payment.objects.filter(municipality=municipality).order_by("pk").values_list("iuv", flat=True)
@@ -107,7 +108,7 @@ def main() -> int:
     ]
     data = build_flow_xml(
         flow_id="2026-12-01BENCHPSP-0001",
-        flow_at=datetime.datetime(2026, 12, 1, 9, 0),
+        flow_at=timezone.localtime(),
         settlement_ref="SCT-BENCH",
         settlement_date=today,
         sender_code="BENCHITM1",
