@@ -103,7 +103,9 @@ def main() -> int:
     today = timezone.localdate()
     lines = [
         (code, f"RIS-{code}", index, 100, "0", today)
-        for code in Payment.objects.filter(municipality=municipality).order_by("pk").values_list("iuv", flat=True)
+        for code in Payment.objects.filter(municipality=municipality)
+        .order_by("pk")
+        .values_list("iuv", flat=True)
         for index in range(1, LINES + 1)
     ]
     data = build_flow_xml(
@@ -128,7 +130,9 @@ def main() -> int:
     assert reconciled == len(lines)
     best, median = min(timings), statistics.median(timings)
     verdict = "ok" if median <= TARGET_S else "SLOW"
-    print(f"{'reconcile 10,000 lines':34} median {median:.2f} s  best {best:.2f} s  max {max(timings):.2f} s  {verdict}")
+    print(
+        f"{'reconcile 10,000 lines':34} median {median:.2f} s  best {best:.2f} s  max {max(timings):.2f} s  {verdict}"
+    )
     print(f"\nTarget: median <= {TARGET_S:.0f} s.")
     return 0 if median <= TARGET_S else 1
 

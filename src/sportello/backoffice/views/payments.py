@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sportello.applications.models import Application
@@ -102,6 +103,7 @@ def _export_rows(queryset):
         ]
 
 
+@never_cache
 @operator_required
 def payment_list(request):
     form, queryset = _filtered(request)
@@ -187,6 +189,7 @@ def payment_action(request, pk: int):
 # --- accounting ---
 
 
+@never_cache
 @operator_required
 def accounting_export(request):
     form = AccountingExportForm(request.GET or None)
@@ -210,6 +213,7 @@ def accounting_export(request):
     )
 
 
+@never_cache
 @operator_required
 def accounting_file(request, day: str):
     """A morning export kept in storage (the link e-mailed to the accounting office)."""
@@ -232,6 +236,7 @@ def accounting_file(request, day: str):
 # --- reconciliation ---
 
 
+@never_cache
 @operator_required
 def flow_list(request):
     settings = PaymentSettings.objects.filter(municipality=request.municipality).first()
@@ -264,6 +269,7 @@ def flow_list(request):
     )
 
 
+@never_cache
 @operator_required
 def flow_detail(request, pk: int):
     flow = ReportingFlow.objects.for_municipality(request.municipality).filter(pk=pk).first()
@@ -275,6 +281,7 @@ def flow_detail(request, pk: int):
 # --- administrators ---
 
 
+@never_cache
 @admin_required
 def payment_settings(request):
     instance = PaymentSettings.objects.filter(municipality=request.municipality).first()
@@ -335,6 +342,7 @@ def _rules_text(config) -> str:
     )
 
 
+@never_cache
 @admin_required
 def service_payment(request, pk: int):
     service = _service(request, pk)

@@ -53,12 +53,16 @@ def test_pay_online_in_the_sandbox_and_return(logged, cie, citizen):
     assert "Ambiente di prova" in page and "22,21 €" in page
     # The return address alone proves nothing: before paying, the page says "in verifica" and refreshes.
     page = logged.get(f"{BASE}/pratiche/{application.pk}/pagamento/esito/").content.decode()
-    assert "Pagamento in verifica" in page and 'http-equiv="refresh"' in page
+    assert (
+        "Pagamento in verifica" in page
+        and 'data-refresh-seconds="5"' in page
+        and "payments/refresh.js" in page
+    )
     assert Payment.objects.get().status == Status.PENDING
     response = logged.post(checkout, {"outcome": "paid"})
     assert response["Location"].endswith(f"/pratiche/{application.pk}/pagamento/esito/")
     page = logged.get(response["Location"]).content.decode()
-    assert "Pagamento eseguito" in page and 'http-equiv="refresh"' not in page
+    assert "Pagamento eseguito" in page and "data-refresh-seconds" not in page
     application.refresh_from_db()
     assert application.state == State.REGISTERED
     payment = Payment.objects.get()
