@@ -37,6 +37,7 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP) xmlsec1
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo
 	$(MANAGE) spid_keys
 	$(MANAGE) tasks_recover
@@ -44,8 +45,10 @@ run: $(STAMP) xmlsec1
 	@echo "Sportello demo: http://127.0.0.1:$(PORT)/  (e-mails: console and var/mail/; stop with Ctrl+C)"
 	@echo
 	@$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+		$(MANAGE) scheduler & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn sportello.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 2 \
+			--access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(M)sms' 
 
 test: export SPORTELLO_ENV = test
 test: $(STAMP) system-deps xmlsec1

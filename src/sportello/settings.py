@@ -207,8 +207,9 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # The demo serves as production does: fingerprinted, compressed files (after collectstatic).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if ENV in {"production", "demo"}
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -244,6 +245,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Periodic jobs run by `manage.py scheduler` (core/scheduler.py): name -> (dotted path of a task that takes no
 # arguments, interval in seconds). Each tick is enqueued once across all machines (a unique row per job and tick).
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
+    "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
     "payments.poll": ("sportello.payments.tasks.payments_poll", 60),
     # Hourly: the task writes and e-mails yesterday's export once per municipality and day (the first run).
     "payments.accounting_export": ("sportello.payments.tasks.accounting_export_daily", 3600),

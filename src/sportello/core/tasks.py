@@ -13,6 +13,7 @@ import smtplib
 from datetime import timedelta
 
 from django.utils import timezone
+from django_tasks import task
 
 # Delays before the 1st, 2nd, ... retry: a minute, 5 minutes, half an hour, 2 hours, 6 hours.
 RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
@@ -60,3 +61,17 @@ def retrying(function):
             raise
 
     return wrapper
+
+
+@task()
+def stale_tasks_requeue() -> int:
+    """Periodic (the scheduler): requeue tasks whose worker died, so no cron job is needed for it."""
+    return requeue_stale_tasks(older_than=timedelta(minutes=15))
+
+
+@task()
+def periodic_ticks_prune() -> int:
+    """Periodic (the scheduler): forget tick rows older than a week."""
+    from .scheduler import ticks_prune
+
+    return ticks_prune()

@@ -77,3 +77,19 @@ def test_production_refuses_to_start_when_unsafe(override, reason):
 def test_production_has_no_sandbox_providers_by_default():
     env = {k: v for k, v in GOOD_PRODUCTION.items() if k != "SPORTELLO_SANDBOX_PROVIDERS"}
     assert _import_settings(**env).returncode == 0
+
+
+def test_pages_render_with_the_production_static_storage(client, mori, settings, tmp_path):
+    """Production and the demo serve fingerprinted files from a manifest: every {% static %} must be in it."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)  # (settings changes reset the storage)
+    for url in ("/comune-di-mori/it/", "/comune-di-mori/it/servizi/", "/comune-di-mori/it/operatori/login"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "/static/css/bootstrap-italia.min." in response.content.decode()

@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class PeriodicTick(models.Model):
+    """One row per periodic job and tick: whoever inserts it enqueues the job's task, so with schedulers on many
+    machines each tick runs once (the unique constraint decides, inside the enqueueing transaction)."""
+
+    job = models.CharField(max_length=100)
+    tick = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "tick"], name="core_periodictick_once_per_tick")
+        ]
+        indexes = [models.Index(fields=["tick"], name="core_periodictick_tick")]
+
+    def __str__(self):
+        return f"{self.job} @ {self.tick:%Y-%m-%d %H:%M:%S}"
