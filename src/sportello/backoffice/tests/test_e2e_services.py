@@ -51,6 +51,9 @@ def test_admin_creates_previews_privately_and_publishes_a_service(page, browser,
     page.locator("label[for=id_required]").click()  # Bootstrap Italia styles the label, not the box
     page.get_by_role("button", name="Salva il campo").click()
     expect(page.locator(".alert-success")).to_contain_text("versione 1")
+    page.get_by_role("button", name="Avanti").click()
+    # Step 4: Pagamento (none for this service)
+    expect(page.locator(".steppers-header li.active")).to_contain_text("Pagamento")
     page.get_by_role("button", name="Fine").click()
     expect(page.locator("h1")).to_have_text("Servizi")
     expect(page.locator("tbody")).to_contain_text("Bozza")

@@ -51,7 +51,7 @@ def test_admin_creates_a_service_through_the_steps(admin_client, mori, mori_oper
     assert list(service.operators.all()) == [mori_operator]
     card = admin_client.get(f"{BASE}/{service.pk}/scheda/")
     steps = [li.get_text(strip=True) for li in soup(card).select(".steppers-header li")]
-    assert steps == ["1. Dati generali", "2. Scheda", "3. Dati del form"]
+    assert steps == ["1. Dati generali", "2. Scheda", "3. Dati del form", "4. Pagamento"]
     assert soup(card).find("a", string="Indietro")["href"] == f"{BASE}/{service.pk}/"
     response = admin_client.post(
         f"{BASE}/{service.pk}/scheda/",
