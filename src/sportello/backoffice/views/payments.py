@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -72,15 +73,15 @@ def _filtered(request):
 
 EXPORT_HEADER = (
     "IUV",
-    _("Codice avviso"),
-    _("Pratica"),
-    _("Servizio"),
-    _("Debitore"),
-    _("Codice fiscale"),
-    _("Importo"),
-    _("Stato"),
-    _("Scadenza"),
-    _("Pagato il"),
+    gettext_lazy("Codice avviso"),
+    gettext_lazy("Pratica"),
+    gettext_lazy("Servizio"),
+    gettext_lazy("Debitore"),
+    gettext_lazy("Codice fiscale"),
+    gettext_lazy("Importo"),
+    gettext_lazy("Stato"),
+    gettext_lazy("Scadenza"),
+    gettext_lazy("Pagato il"),
     "PSP",
 )
 
