@@ -7,13 +7,13 @@ from sportello.applications import services as applications
 from sportello.catalog.models import Service
 from sportello.identity.demo_idp.idp import DEMO_CITIZENS
 from sportello.payments import services as payments
-from sportello.payments.models import Payment, SandboxPosition
+from sportello.payments.models import BUDGET_FIELDS, Payment, SandboxPosition
 from sportello.payments.providers.sandbox import sandbox_outcome
 
 from .applications import _fill
 
 CIE_SLUG = "carta-identita-elettronica"
-# (description, capitolo, articolo, accertamento, ufficio, taxonomy code, cents)
+# In the order of BUDGET_FIELDS: description, capitolo, articolo, accertamento, ufficio, taxonomy code, cents
 CIE_LINES = [
     (
         "Corrispettivo CIE per lo Stato (conto terzi)",
@@ -55,24 +55,7 @@ def load_demo_payments(municipality) -> list[str]:
         description="Rilascio della carta d'identità elettronica",
         due_days=30,
         total=None,
-        lines=[
-            dict(
-                zip(
-                    (
-                        "description",
-                        "capitolo",
-                        "articolo",
-                        "accertamento",
-                        "ufficio",
-                        "taxonomy_code",
-                        "amount_cents",
-                    ),
-                    line,
-                    strict=True,
-                )
-            )
-            for line in CIE_LINES
-        ],
+        lines=[dict(zip(BUDGET_FIELDS, line, strict=True)) for line in CIE_LINES],
         rules=CIE_RULES,
     )
     if Payment.objects.filter(municipality=municipality).exists():

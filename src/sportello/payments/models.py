@@ -99,6 +99,18 @@ class ServicePaymentConfig(models.Model):
         return sum(line.amount_cents for line in self.lines.all())
 
 
+# The accounting keys of a budget line, in the order forms and exports show them.
+BUDGET_FIELDS = (
+    "description",
+    "capitolo",
+    "articolo",
+    "accertamento",
+    "ufficio",
+    "taxonomy_code",
+    "amount_cents",
+)
+
+
 class BudgetFields(models.Model):
     """The accounting keys of a budget line, shared by the configuration and each payment's own copy."""
 

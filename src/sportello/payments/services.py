@@ -16,6 +16,7 @@ from sportello.applications.states import State as AppState
 
 from . import iuv
 from .models import (
+    BUDGET_FIELDS,
     OPEN_STATUSES,
     IuvCounter,
     Payment,
@@ -112,12 +113,8 @@ def payment_create(*, application, actor=None) -> Payment:
             payment=payment,
             transfer_index=index,
             iban=settings.iban,
+            **{f: getattr(line, f) for f in BUDGET_FIELDS if f != "amount_cents"},
             amount_cents=amount,
-            **{
-                f: getattr(line, f)
-                for f in ("description", "capitolo", "articolo", "accertamento", "ufficio")
-            },
-            taxonomy_code=line.taxonomy_code,
         )
         for index, (line, amount) in enumerate(chosen, start=1)
     )

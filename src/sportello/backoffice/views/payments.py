@@ -26,7 +26,14 @@ from sportello.core.exports import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes
 from sportello.core.urlutils import tenant_reverse
 from sportello.payments import accounting, iuv, reconciliation, selectors
 from sportello.payments import services as payments
-from sportello.payments.models import Payment, PaymentSettings, ReportingFlow, ServicePaymentConfig, Status
+from sportello.payments.models import (
+    BUDGET_FIELDS,
+    Payment,
+    PaymentSettings,
+    ReportingFlow,
+    ServicePaymentConfig,
+    Status,
+)
 from sportello.payments.providers import ProviderError
 from sportello.payments.providers.sandbox import sandbox_flow
 from sportello.payments.validators import taxonomy, taxonomy_search
@@ -317,21 +324,7 @@ def taxonomy_lookup(request):
 def _line_initial(config):
     if config is None:
         return []
-    return [
-        {
-            f: getattr(line, f)
-            for f in (
-                "description",
-                "capitolo",
-                "articolo",
-                "accertamento",
-                "ufficio",
-                "taxonomy_code",
-                "amount_cents",
-            )
-        }
-        for line in config.lines.all()
-    ]
+    return [{f: getattr(line, f) for f in BUDGET_FIELDS} for line in config.lines.all()]
 
 
 def _rules_text(config) -> str:
