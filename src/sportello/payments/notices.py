@@ -38,14 +38,14 @@ def notice_payload(payment) -> str:
     return iuv.qr_payload(payment.notice_number, payment.creditor_fiscal_code, payment.amount_cents)
 
 
-def _parties(payment, settings, text):
+def _parties(payment, settings, text, debtor_label):
     fiscal_code = _("C.F.")
     return [
         [
             _("Ente creditore"),
             text(f"{settings.creditor_name} — {fiscal_code} {settings.creditor_fiscal_code}"),
         ],
-        [_("Destinatario"), text(f"{payment.debtor_name} — {fiscal_code} {payment.debtor_fiscal_code}")],
+        [debtor_label, text(f"{payment.debtor_name} — {fiscal_code} {payment.debtor_fiscal_code}")],
         [_("Oggetto del pagamento"), text(payment.description)],
     ]
 
