@@ -52,6 +52,14 @@ urlpatterns += [
     path("pagamenti/", payments.payment_list, name="payment_list"),
     path("pagamenti/contabilita/", payments.accounting_export, name="accounting_export"),
     path("pagamenti/contabilita/<str:day>/", payments.accounting_file, name="accounting_file"),
+    path(
+        "pagamenti/esportazioni/<int:pk>/", payments.accounting_export_status, name="accounting_export_status"
+    ),
+    path(
+        "pagamenti/esportazioni/<int:pk>/scarica",
+        payments.accounting_export_download,
+        name="accounting_export_download",
+    ),
     path("pagamenti/flussi/", payments.flow_list, name="flow_list"),
     path("pagamenti/flussi/<int:pk>/", payments.flow_detail, name="flow_detail"),
     path("pagamenti/impostazioni/", payments.payment_settings, name="payment_settings"),

@@ -102,3 +102,26 @@ def render(rows, export_format: str) -> bytes:
 
 def export_path(municipality, day: datetime.date, export_format: str) -> str:
     return f"contabilita/{municipality.slug}/pagamenti-{day:%Y-%m-%d}.{export_format}"
+
+
+PROGRESS_EVERY = 500
+
+
+def export_build(export) -> None:
+    """Build a requested export, saving ``done`` every few hundred rows so its page can show the progress."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    lines = accounting_lines(export.municipality, export.date_from, export.date_to)
+    total = lines.count()
+    type(export).objects.filter(pk=export.pk).update(state="running", total=total, done=0)
+    rows = []
+    for line in lines.iterator(chunk_size=2000):
+        rows.append(_row(line))
+        if len(rows) % PROGRESS_EVERY == 0:
+            type(export).objects.filter(pk=export.pk).update(done=len(rows))
+    path = f"contabilita/{export.municipality.slug}/export-{export.pk}.{export.export_format}"
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    default_storage.save(path, ContentFile(render(rows, export.export_format)))
+    type(export).objects.filter(pk=export.pk).update(state="done", done=len(rows), path=path)

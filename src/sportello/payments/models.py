@@ -355,3 +355,35 @@ class PeriodicExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.day}"
+
+
+class AccountingExport(models.Model):
+    """A long accounting export built by a task; its page shows the progress, then offers the file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("In coda")
+        RUNNING = "running", _("In preparazione")
+        DONE = "done", _("Pronto")
+        FAILED = "failed", _("Non riuscito")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    date_from = models.DateField()
+    date_to = models.DateField()
+    export_format = models.CharField(max_length=8)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.date_from}..{self.date_to}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == self.State.DONE else (100 * self.done // self.total if self.total else 0)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,7 +265,7 @@ def payments_poll(*, limit: int = 500) -> int:
     open_payments = (
         Payment.objects.open()
         .select_related("municipality__payment_settings", "application")
-        .order_by("checked_at", "pk")[:limit]
+        .order_by(F("checked_at").asc(nulls_first=True), "pk")[:limit]
     )
     for payment in open_payments:
         if not _due_for_check(payment, now):
@@ -367,3 +368,20 @@ def service_payment_save(
         budget_line.full_clean(exclude=["config"])
         budget_line.save()
     return config
+
+
+@transaction.atomic
+def accounting_export_request(*, municipality, user, date_from, date_to, export_format: str):
+    """Queue a long accounting export; the task is enqueued in this transaction."""
+    from .models import AccountingExport
+    from .tasks import accounting_export_build
+
+    export = AccountingExport.objects.create(
+        municipality=municipality,
+        requested_by=user,
+        date_from=date_from,
+        date_to=date_to,
+        export_format=export_format,
+    )
+    accounting_export_build.enqueue(export_id=export.pk)
+    return export

@@ -76,3 +76,19 @@ def accounting_export_daily() -> int:
             export.save()
             done += 1
     return done
+
+
+@task()
+def accounting_export_build(*, export_id: int) -> None:
+    """A long accounting export requested from the back office (its page follows ``done`` / ``total``)."""
+    from . import accounting
+    from .models import AccountingExport
+
+    export = AccountingExport.objects.select_related("municipality").get(pk=export_id)
+    if export.state == AccountingExport.State.DONE:
+        return
+    try:
+        accounting.export_build(export)
+    except Exception:
+        AccountingExport.objects.filter(pk=export_id).update(state=AccountingExport.State.FAILED)
+        raise

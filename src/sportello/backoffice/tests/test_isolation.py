@@ -183,6 +183,8 @@ def test_operators_get_403_on_admin_pages(
         "accounting_file": 404,  # no morning export stored for that day
         "flow_list": 200,
         "flow_detail": 404,  # no flow with that id
+        "accounting_export_status": 404,  # no export with that id
+        "accounting_export_download": 404,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:

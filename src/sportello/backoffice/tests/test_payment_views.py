@@ -236,3 +236,24 @@ def test_malformed_flow_upload_shows_a_clear_error(client, paid, mori_admin):
     upload = SimpleUploadedFile("flusso.xml", b"<FlussoRiversamento>", content_type="text/xml")
     page = client.post(f"{BASE}/pagamenti/flussi/", {"flow": upload}).content.decode()
     assert "non è un XML valido" in page
+
+
+def test_a_long_accounting_export_shows_its_progress_then_the_file(client, paid, mori_admin, monkeypatch):
+    from sportello.backoffice.views import payments as views
+    from sportello.payments.models import AccountingExport
+    from sportello.payments.tasks import accounting_export_build
+
+    monkeypatch.setattr(views, "ASYNC_FROM_ROWS", 1)
+    client.force_login(mori_admin)
+    today = timezone.localdate().isoformat()
+    response = client.get(f"{BASE}/pagamenti/contabilita/?dal={today}&al={today}&formato=csv")
+    export = AccountingExport.objects.get()
+    assert response["Location"] == f"{BASE}/pagamenti/esportazioni/{export.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "In coda" in page and 'data-refresh-seconds="2"' in page
+    assert client.get(f"{BASE}/pagamenti/esportazioni/{export.pk}/scarica").status_code == 404
+    accounting_export_build.call(export_id=export.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert "3 righe su 3" in page and "(100%)" in page and "data-refresh-seconds" not in page
+    download = client.get(f"{BASE}/pagamenti/esportazioni/{export.pk}/scarica")
+    assert len(download.content.decode("utf-8-sig").splitlines()) == 4

@@ -28,6 +28,7 @@ from sportello.payments import accounting, iuv, reconciliation, selectors
 from sportello.payments import services as payments
 from sportello.payments.models import (
     BUDGET_FIELDS,
+    AccountingExport,
     Payment,
     PaymentSettings,
     ReportingFlow,
@@ -197,12 +198,30 @@ def payment_action(request, pk: int):
 # --- accounting ---
 
 
+# Larger exports are built by a task, with a progress page, instead of inside the request.
+ASYNC_FROM_ROWS = 5000
+
+
 @never_cache
 @operator_required
 def accounting_export(request):
     form = AccountingExportForm(request.GET or None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        if (
+            accounting.accounting_lines(request.municipality, data["dal"], data["al"]).count()
+            > ASYNC_FROM_ROWS
+        ):
+            export = payments.accounting_export_request(
+                municipality=request.municipality,
+                user=request.user,
+                date_from=data["dal"],
+                date_to=data["al"],
+                export_format=data["formato"],
+            )
+            return redirect(
+                tenant_reverse("backoffice:accounting_export_status", request.municipality, pk=export.pk)
+            )
         rows = accounting.accounting_rows(request.municipality, data["dal"], data["al"])
         name = f"contabilita-{request.municipality.slug}-{data['dal']:%Y%m%d}-{data['al']:%Y%m%d}"
         if data["formato"] == "csv":
@@ -219,6 +238,33 @@ def accounting_export(request):
     return render(
         request, "backoffice/payments/accounting.html", {"form": form, "columns": accounting.COLUMNS}
     )
+
+
+def _export(request, pk):
+    export = AccountingExport.objects.for_municipality(request.municipality).filter(pk=pk).first()
+    if export is None:
+        raise Http404("No such export")
+    return export
+
+
+@never_cache
+@operator_required
+def accounting_export_status(request, pk: int):
+    """A long export's progress (the page reloads itself until the file is ready)."""
+    return render(request, "backoffice/payments/export_status.html", {"export": _export(request, pk)})
+
+
+@never_cache
+@operator_required
+def accounting_export_download(request, pk: int):
+    export = _export(request, pk)
+    if export.state != AccountingExport.State.DONE or not default_storage.exists(export.path):
+        raise Http404("Not ready")
+    with default_storage.open(export.path, "rb") as stored:
+        response = HttpResponse(stored.read(), content_type=accounting.FORMATS[export.export_format])
+    name = f"contabilita-{request.municipality.slug}-{export.date_from:%Y%m%d}-{export.date_to:%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export.export_format}"'
+    return response
 
 
 @never_cache
