@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test
+.PHONY: run test lint format messages clean system-deps bench xmlsec1 spid-test pitre-sandbox agid css lighthouse
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -72,9 +72,26 @@ bench: $(STAMP)
 	$(BIN)/python bench/applications_list.py
 	$(BIN)/python bench/reconcile_flow.py
 
+# AgID's validator of municipal sites against the running demo (AGID_VALIDATOR=<built checkout>; see the README).
+agid: $(STAMP)
+	scripts/agid-check
+
+# The trimmed Bootstrap Italia stylesheet and icon sprite (PurgeCSS from npm); commit the output.
+css: $(STAMP)
+	scripts/build-css
+
+# Lighthouse (mobile) on the running demo: median of 3 runs on five citizen pages (make run first).
+lighthouse: $(STAMP)
+	$(BIN)/python scripts/lighthouse.py http://127.0.0.1:$(PORT)
+
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# A local fake P.I.Tre. for the demo (sandbox provider pitre_sandbox); switches the Comune di Trento to it.
+pitre-sandbox: export SPORTELLO_ENV ?= demo
+pitre-sandbox: $(STAMP)
+	$(MANAGE) pitre_sandbox --port 8500 --configure comune-di-trento
 
 # Extract the strings to translate into the English and German catalogues (needs GNU gettext).
 messages: $(STAMP)

@@ -93,14 +93,26 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """A factory of browser pages at the live server, each with its own cookies (one per person)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(
+            base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
@@ -110,3 +122,17 @@ def sp_at_live_server(settings, live_server):
     settings.SPID_SP_BASE_URL = base
     settings.SPID_SP_ENTITY_ID = f"{base}/spid/metadata/"
     return base
+
+
+@pytest.fixture
+def demo_spid_login():
+    """Log a page in through the demo SPID IdP as the citizen whose name matches, from the login choice."""
+    import re
+
+    def login(page, citizen: str) -> None:
+        page.get_by_text("Entra con SPID").click()
+        page.get_by_role("link", name="SPID di prova (demo)").click()
+        page.get_by_label(re.compile(citizen)).check()
+        page.get_by_role("button", name="Accedi come questo cittadino").click()
+
+    return login

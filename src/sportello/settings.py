@@ -50,7 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Sandbox providers (demo SAML IdP, pagoPA sandbox, ...) stand in for external systems in the demo and
 # the tests. They sit behind the same interfaces as the real providers and are never on in production.
 SANDBOX_PROVIDERS = env_list(
-    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox"]
+    "SPORTELLO_SANDBOX_PROVIDERS", [] if PRODUCTION else ["demo_idp", "pagopa_sandbox", "pitre_sandbox"]
 )
 
 if PRODUCTION:
@@ -251,6 +251,9 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Hourly: the task writes and e-mails yesterday's export once per municipality and day (the first run).
     "payments.accounting_export": ("sportello.payments.tasks.accounting_export_daily", 3600),
 }
+
+# Seconds to wait for P.I.Tre. before an answer counts as lost (the entry is then searched before any retry).
+PITRE_TIMEOUT = float(os.environ.get("SPORTELLO_PITRE_TIMEOUT", "30"))
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -59,6 +59,11 @@ class Application(models.Model):
     protocol_year = models.PositiveSmallIntegerField(null=True, blank=True)
     protocol_number = models.PositiveIntegerField(null=True, blank=True)
     protocolled_at = models.DateTimeField(null=True, blank=True)
+    # Empty for the built-in register; the P.I.Tre. register code (CodeRegister) otherwise, so that numbers of
+    # two registers (a municipality switching during the year) never collide.
+    protocol_register = models.CharField(max_length=50, blank=True, default="")
+    protocol_segnatura = models.CharField(_("segnatura di protocollo"), max_length=255, blank=True)
+    protocol_document_id = models.CharField(max_length=64, blank=True)
     taken_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(_("data di chiusura"), null=True, blank=True)
     integration_due = models.DateField(_("termine per le integrazioni"), null=True, blank=True)
@@ -74,7 +79,7 @@ class Application(models.Model):
         verbose_name_plural = _("pratiche")
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "protocol_year", "protocol_number"],
+                fields=["municipality", "protocol_year", "protocol_number", "protocol_register"],
                 name="application_unique_protocol",
             ),
             models.CheckConstraint(
@@ -184,3 +189,132 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProtocolSettings(models.Model):
+    """A municipality's protocol register: the built-in one, or its P.I.Tre. (administrators set it)."""
+
+    class Provider(models.TextChoices):
+        BUILTIN = "builtin", _("Registro interno di Sportello")
+        PITRE = "pitre", _("P.I.Tre.")
+
+    class Routing(models.TextChoices):
+        ROUTER = "router", _("Router unico (RouteRestRequest)")
+        PATHS = "paths", _("Un indirizzo per metodo")
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="protocol_settings"
+    )
+    provider = models.CharField(
+        _("registro di protocollo"), max_length=16, choices=Provider.choices, default=Provider.BUILTIN
+    )
+    base_url = models.URLField(
+        _("indirizzo del servizio"),
+        blank=True,
+        help_text=_("Per esempio https://ws-p.pitre.tn.it/RestServices (router) o …/Vt-Docs/RESTServices."),
+    )
+    routing = models.CharField(
+        _("modalità di chiamata"), max_length=8, choices=Routing.choices, default="router"
+    )
+    code_adm = models.CharField(_("codice amministrazione (CodeAdm)"), max_length=50, blank=True)
+    code_application = models.CharField(_("codice applicazione (CodeApplication)"), max_length=50, blank=True)
+    username = models.CharField(_("utente"), max_length=100, blank=True)
+    code_role = models.CharField(_("codice ruolo"), max_length=50, blank=True)
+    code_register = models.CharField(_("codice registro (CodeRegister)"), max_length=50, blank=True)
+    code_rf = models.CharField(_("codice RF (facoltativo)"), max_length=50, blank=True)
+    # Secrets: write-only in every form, never rendered, never logged.
+    client_certificate = models.TextField(blank=True)
+    client_key = models.TextField(blank=True)
+    register_correspondence = models.BooleanField(
+        _("protocolla anche messaggi, integrazioni ed esiti"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registro di protocollo")
+
+    def __str__(self) -> str:
+        return self.get_provider_display()
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"<ProtocolSettings {self.municipality_id} {self.provider}>"
+
+    @property
+    def is_pitre(self) -> bool:
+        return self.provider == self.Provider.PITRE
+
+
+class ServiceProtocolSettings(models.Model):
+    """Where a service's applications are filed in P.I.Tre.: the classification scheme and the fascicolo."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="protocol_settings")
+    classification_scheme = models.CharField(
+        _("titolario (ClassificationSchemeId)"), max_length=64, blank=True
+    )
+    project_code = models.CharField(_("codice del fascicolo (CodeProject)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("fascicolazione del servizio")
+
+    def __str__(self) -> str:
+        return self.project_code or "-"
+
+
+class ProtocolEntry(models.Model):
+    """One document to register in an external protocol register, registered out of band by a task.
+
+    ``reference`` is unique per municipality and is part of the subject sent to the register, so that after an
+    unknown outcome the task can find the entry it may already have created (``SearchDocuments``) instead of
+    creating a second one.
+    """
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Domanda")
+        MESSAGE = "message", _("Messaggio")
+        OUTCOME = "outcome", _("Esito")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In attesa di protocollo")
+        REGISTERED = "registered", _("Protocollato")
+        FAILED = "failed", _("Protocollazione non riuscita")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="protocol_entries")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    direction = models.CharField(max_length=1, choices=[("A", _("In arrivo")), ("P", _("In partenza"))])
+    reference = models.CharField(max_length=40)
+    subject = models.CharField(max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Set (and committed) just before the creating call: a later attempt searches before creating again.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # A run holds the entry until then (no two runs call the register at once); a dead run's claim expires.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    uploading = models.ForeignKey(
+        "Attachment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded = models.JSONField(default=list)
+    document_id = models.CharField(max_length=64, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    segnatura = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="protocol_entry_unique_reference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.segnatura or self.reference

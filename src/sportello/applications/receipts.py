@@ -31,7 +31,10 @@ def render_receipt_pdf(application, *, language: str = "it") -> bytes:
     submitted = timezone.localtime(application.submitted_at)
     head = [
         [_("Servizio"), text(application.service.name)],
-        [_("Numero di protocollo"), text(application.number)],
+        [
+            _("Numero di protocollo") if application.protocol_number else _("Numero della domanda"),
+            text(application.number),
+        ],
         [_("Data e ora di invio"), text(submitted.strftime("%d/%m/%Y %H:%M:%S"))],
         [_("Richiedente"), text(f"{application.applicant_name} — {application.applicant_fiscal_code}")],
         [_("Versione del modulo"), text(application.form_version.number)],
@@ -48,5 +51,24 @@ def render_receipt_pdf(application, *, language: str = "it") -> bytes:
             styles["Code"],
         )
     )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def render_text_pdf(application, *, title: str, body: str, when) -> bytes:
+    """A communication (message, outcome) as a PDF, the main document of its protocol entry."""
+    styles = getSampleStyleSheet()
+    buffer = BytesIO()
+    document = pdf_document(buffer, title=title, author=application.municipality.name)
+    story = [
+        Paragraph(escape(application.municipality.name), styles["Title"]),
+        Paragraph(escape(title), styles["Heading2"]),
+        Paragraph(escape(f"{application.service.name} — {application.applicant_name}"), styles["BodyText"]),
+        Paragraph(
+            escape(timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else ""), styles["BodyText"]
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(body or "—").replace("\n", "<br/>"), styles["BodyText"]),
+    ]
     document.build(story)
     return buffer.getvalue()

@@ -29,7 +29,7 @@ from django.utils import timezone
 from sportello.accounts.models import Membership, Role, User
 from sportello.municipalities.models import Municipality
 
-from .models import Application
+from .models import Application, ProtocolEntry
 from .states import FINAL_STATES, OPEN_STATES, State
 
 EXACT_COUNT_LIMIT = 50_000
@@ -319,4 +319,17 @@ def application_recent_for_citizen(*, user, municipality, limit: int = 5) -> lis
         .for_citizen(user)
         .select_related("service")
         .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def protocol_failures_for_staff(
+    *, user: User, municipality: Municipality, limit: int = 10
+) -> list[Application]:
+    """Applications the user handles with a document P.I.Tre. could not register (they need a hand)."""
+    failing = ProtocolEntry.objects.for_municipality(municipality).filter(status=ProtocolEntry.Status.FAILED)
+    return list(
+        Application.objects.for_operator(user, municipality)
+        .filter(pk__in=failing.values("application_id"))
+        .select_related("service")
+        .order_by("-submitted_at")[:limit]
     )

@@ -14,8 +14,8 @@ from sportello.catalog.models import Service
 from sportello.catalog.visibility import can_start, effective_status
 from sportello.formschema import build_form_class, iter_fields
 
-from . import states
-from .models import Application, ApplicationEvent, Attachment, Message
+from . import registration, states
+from .models import Application, ApplicationEvent, Attachment, Message, ProtocolEntry
 from .protocol import get_provider
 from .signals import application_transitioned
 from .states import Actor, State
@@ -214,12 +214,19 @@ def application_submit(*, application: Application, user) -> Application:
     if application.state == State.DRAFT and _incomplete(application):
         raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
     _fire(application, "submit", user=user, actor=Actor.CITIZEN, notify=False)
-    return _register(application)
-
-
-def _register(application: Application) -> Application:
-    """Register the just-submitted application in the protocol and queue its receipt."""
     application.submitted_at = timezone.now()
+    return _protocol_register(application)
+
+
+def _protocol_register(application: Application) -> Application:
+    """Register a just-submitted application (locked, in the caller's transaction): the built-in register numbers
+    it now ("Protocollata"); an external one (P.I.Tre.) gets an entry and a task, and it stays "Inviata" until
+    ``application_protocol_registered``. Whatever submits (the citizen, a successful payment) ends here."""
+    if registration.uses_external_register(application.municipality):
+        application.receipt_sha256 = receipt_digest(application)
+        application.save()
+        registration.entry_create(application=application, kind=ProtocolEntry.Kind.APPLICATION, direction="A")
+        return application
     receipt = get_provider().register(application)
     application.protocol_year, application.protocol_number = receipt.year, receipt.number
     application.protocolled_at = receipt.registered_at
@@ -256,8 +263,33 @@ def application_payment_outcome(*, application: Application, outcome: str) -> Ap
         return application
     _fire(application, name, actor=Actor.SYSTEM, notify=False)
     if outcome == "succeeded":
-        _register(application)
+        application.submitted_at = timezone.now()
+        _protocol_register(application)
     return application
+
+
+def application_protocol_registered(*, entry: ProtocolEntry, register: str) -> Application:
+    """The external register numbered the application (called by the registration task, in its transaction):
+    store the number, the segnatura and the document id, "Inviata" -> "Protocollata", send the receipt."""
+    application = _locked(entry.application)
+    application.protocol_year, application.protocol_number = entry.year, entry.number
+    application.protocolled_at = entry.registered_at
+    application.protocol_register = register
+    application.protocol_segnatura = entry.segnatura
+    application.protocol_document_id = entry.document_id
+    if application.state == State.SUBMITTED:
+        _fire(application, "register", actor=Actor.SYSTEM, notify=False)
+    else:  # withdrawn or cancelled while waiting: keep the number, the state stays
+        application.save()
+    application_receipt_send.enqueue(application_id=application.pk)
+    return application
+
+
+def _register_correspondence(application: Application, kind: str, *, from_office: bool, message=None) -> None:
+    """Messages, integration answers and outcomes also go to the register where the municipality asks it."""
+    if registration.registers_correspondence(application.municipality):
+        direction = "P" if from_office else "A"
+        registration.entry_create(application=application, kind=kind, direction=direction, message=message)
 
 
 @transaction.atomic
@@ -279,6 +311,7 @@ def application_answer_integration(*, application: Application, user, body: str,
         application=application, author=user, from_office=False, body=body.strip()
     )
     _store_files(application, files, kind=Attachment.Kind.MESSAGE, user=user, message=message)
+    _register_correspondence(application, ProtocolEntry.Kind.MESSAGE, from_office=False, message=message)
     return application
 
 
@@ -332,6 +365,7 @@ def application_request_integration(
         application=application, author=user, from_office=True, body=body.strip()
     )
     _store_files(application, files, kind=Attachment.Kind.MESSAGE, user=user, message=message)
+    _register_correspondence(application, ProtocolEntry.Kind.MESSAGE, from_office=True, message=message)
     application.integration_due = due
     application.save(update_fields=["integration_due", "updated_at"])
     return application
@@ -344,6 +378,7 @@ def _outcome(name, *, application, user, motivation, document=None) -> Applicati
     application.save(update_fields=["outcome_motivation", "updated_at"])
     if document is not None:
         _store_files(application, [document], kind=Attachment.Kind.OUTCOME, user=user)
+    _register_correspondence(application, ProtocolEntry.Kind.OUTCOME, from_office=True)
     return application
 
 
@@ -392,4 +427,7 @@ def application_message_post(
         from .tasks import application_message_notify
 
         application_message_notify.enqueue(message_id=message.pk)
+        _register_correspondence(
+            application, ProtocolEntry.Kind.MESSAGE, from_office=from_office, message=message
+        )
     return message

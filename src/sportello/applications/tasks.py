@@ -150,3 +150,11 @@ def application_receipt_send(*, application_id: int) -> None:
                 context={"application": application, "url": _citizen_url(application)},
                 attachments=[(receipt.name, pdf, "application/pdf")],
             )
+
+
+@task()
+def protocol_entry_register(*, entry_id: int, attempt: int = 0) -> None:
+    """Register one ``ProtocolEntry`` in the municipality's external register (``registration.entry_run``)."""
+    from .registration import entry_run
+
+    entry_run(entry_id=entry_id, attempt=attempt)

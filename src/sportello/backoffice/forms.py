@@ -50,12 +50,22 @@ class MunicipalitySettingsForm(forms.ModelForm):
             "privacy_url",
             "legal_notes_url",
             "accessibility_url",
+            "administration_url",
+            "news_url",
+            "living_url",
+            "report_url",
         ]
         help_texts = {
             "privacy_url": _("Lascia vuoto per usare l'informativa predefinita della piattaforma."),
             "legal_notes_url": _("Lascia vuoto per usare le note legali predefinite."),
             "accessibility_url": _(
                 "Indirizzo della dichiarazione di accessibilità pubblicata su AGID; vuoto per la pagina predefinita."
+            ),
+            "administration_url": _("Vuoto: la sezione /amministrazione del sito istituzionale."),
+            "news_url": _("Vuoto: la sezione /novita del sito istituzionale."),
+            "living_url": _("Vuoto: la sezione /vivere-il-comune del sito istituzionale."),
+            "report_url": _(
+                "Il servizio o la pagina per segnalare un disservizio; vuoto per scrivere all'e-mail dell'ente."
             ),
             "logo": _("PNG, JPEG o WebP, al massimo 1 MB."),
         }

@@ -5,23 +5,35 @@ from sportello.accounts.models import User
 from sportello.catalog.constants import Category, Status
 from sportello.catalog.models import Service
 from sportello.catalog.services import CARD_FIELDS, CARD_TEXTS, GENERAL_FIELDS
+from sportello.catalog.topics import TOPICS, canonical_topic
 
 CONDITIONS_MAX_BYTES = 10 * 1024 * 1024
 
 
 class TopicsField(forms.CharField):
-    """Topics typed as a comma-separated list, stored as a JSON list."""
+    """Topics typed as a comma-separated list of terms of the controlled vocabulary, stored as a JSON list."""
 
     def prepare_value(self, value):
         return ", ".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
         text = super().to_python(value)
-        topics = []
+        topics, unknown = [], []
         for item in text.split(","):
             item = " ".join(item.split())
-            if item and item.lower() not in {t.lower() for t in topics}:
-                topics.append(item[:60])
+            if not item:
+                continue
+            topic = canonical_topic(item)
+            if topic is None:
+                unknown.append(item)
+            elif topic not in topics:
+                topics.append(topic)
+        if unknown:
+            raise forms.ValidationError(
+                _("Non sono argomenti del vocabolario controllato: %(unknown)s. Scegli tra: %(topics)s.")
+                % {"unknown": ", ".join(unknown), "topics": ", ".join(TOPICS)},
+                code="topic",
+            )
         return topics[:10]
 
 
@@ -29,7 +41,10 @@ class ServiceGeneralForm(forms.ModelForm):
     topics = TopicsField(
         label=_("Argomenti"),
         required=False,
-        help_text=_("Separati da virgole, ad esempio: Anagrafe, Documenti"),
+        help_text=_(
+            "Separati da virgole, dal vocabolario controllato del modello dei siti comunali, ad esempio: "
+            "Anagrafe, Residenza"
+        ),
     )
     operators = forms.ModelMultipleChoiceField(
         label=_("Operatori abilitati"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, auth, dashboard, municipality, payments, services, staff
+from .views import applications, auth, content, dashboard, municipality, payments, protocol, services, staff
 
 app_name = "backoffice"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("personale/<int:pk>/riattiva", staff.staff_reactivate, name="staff_reactivate"),
     path("personale/<int:pk>/reimposta-password", staff.staff_password_reset, name="staff_password_reset"),
     path("ente/", municipality.municipality_settings, name="municipality_settings"),
+    path("ente/protocollo/", protocol.protocol_settings, name="protocol_settings"),
+    path("faq/", content.faq_list, name="faq_list"),
+    path("faq/<int:pk>/", content.faq_edit, name="faq_edit"),
+    path("faq/<int:pk>/elimina", content.faq_delete, name="faq_delete"),
     path("servizi/", services.service_list, name="service_list"),
     path("servizi/nuovo/", services.service_create, name="service_create"),
     path("servizi/<int:pk>/", services.service_general, name="service_general"),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("servizi/<int:pk>/modulo/importa/", services.service_form_import, name="service_form_import"),
     path("servizi/<int:pk>/modulo/anteprima/", services.service_form_preview, name="service_form_preview"),
     path("servizi/<int:pk>/copia", services.service_copy, name="service_copy"),
+    path("servizi/<int:pk>/protocollo/", protocol.service_protocol, name="service_protocol"),
 ]
 
 urlpatterns += [
@@ -39,6 +44,11 @@ urlpatterns += [
     path("pratiche/esporta/", applications.application_export, name="application_export"),
     path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
     path("pratiche/<int:pk>/azione", applications.application_action, name="application_action"),
+    path(
+        "pratiche/<int:pk>/protocollo",
+        applications.application_protocol_retry,
+        name="application_protocol_retry",
+    ),
     path("pratiche/<int:pk>/messaggio", applications.application_message, name="application_message"),
     path(
         "pratiche/<int:pk>/allegati/<int:attachment_pk>",
@@ -46,6 +56,7 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+    path("statistiche/valutazioni/", content.rating_list, name="rating_list"),
 ]
 
 urlpatterns += [

@@ -144,3 +144,33 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} v{self.number}"
+
+
+class Rating(models.Model):
+    """An anonymous answer to the rating component of a service page or of a confirmation page."""
+
+    class Page(models.TextChoices):
+        SERVICE = "service", _("Scheda del servizio")
+        BOOKING = "booking", _("Conferma della prenotazione")
+        APPLICATION = "application", _("Conferma dell'invio della domanda")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="ratings", null=True, blank=True
+    )
+    page = models.CharField(max_length=20, choices=Page.choices)
+    stars = models.PositiveSmallIntegerField()
+    answer = models.CharField(max_length=20, blank=True)
+    comment = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5")
+        ]
+        indexes = [models.Index(fields=["municipality", "service", "created_at"], name="rating_service_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_page_display()} {self.stars}/5"

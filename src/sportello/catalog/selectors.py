@@ -1,10 +1,12 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from sportello.municipalities.models import Municipality
 
+from . import ratings
 from .constants import Kind
-from .models import Service
+from .models import Rating, Service
+from .topics import canonical_topic, topic_slug
 from .visibility import effective_status
 
 
@@ -58,3 +60,54 @@ def service_admin_list(
 
 def service_get_for_staff(*, municipality: Municipality, pk: int) -> Service | None:
     return Service.objects.for_municipality(municipality).filter(pk=pk).first()
+
+
+def topics_in_use(*, municipality: Municipality) -> list[dict]:
+    """The vocabulary topics of the listed services, with how many services each has (alphabetical)."""
+    counts: dict[str, int] = {}
+    for topics in service_public_list(municipality=municipality).values_list("topics", flat=True):
+        for topic in {canonical_topic(t) for t in topics or []} - {None}:
+            counts[topic] = counts.get(topic, 0) + 1
+    return [{"name": t, "slug": topic_slug(t), "count": counts[t]} for t in sorted(counts, key=str.lower)]
+
+
+def services_for_topic(*, municipality: Municipality, topic: str) -> list[Service]:
+    """Listed services tagged with ``topic`` (filtered here: SQLite has no JSON containment lookup)."""
+    return [
+        service
+        for service in service_public_list(municipality=municipality)
+        if topic in {canonical_topic(t) for t in service.topics or []}
+    ]
+
+
+def rating_summary(*, municipality: Municipality) -> list[dict]:
+    """Per service and page: how many ratings, the average stars and the follow-up answers chosen."""
+    rows = (
+        Rating.objects.for_municipality(municipality)
+        .values("service_id", "service__name", "page")
+        .annotate(count=Count("id"), average=Avg("stars"))
+        .order_by("service__name", "page")
+    )
+    answers: dict[tuple, dict] = {}
+    for row in (
+        Rating.objects.for_municipality(municipality)
+        .exclude(answer="")
+        .values("service_id", "page", "stars", "answer")
+        .annotate(count=Count("id"))
+    ):
+        label = str(dict(ratings.answers_for(row["stars"])).get(row["answer"], row["answer"]))
+        bucket = answers.setdefault((row["service_id"], row["page"]), {})
+        bucket[label] = bucket.get(label, 0) + row["count"]
+    page_labels = dict(Rating.Page.choices)
+    return [
+        {
+            "service": row["service__name"],
+            "page": page_labels[row["page"]],
+            "count": row["count"],
+            "average": row["average"],
+            "answers": sorted(
+                answers.get((row["service_id"], row["page"]), {}).items(), key=lambda kv: -kv[1]
+            ),
+        }
+        for row in rows
+    ]

@@ -11,8 +11,9 @@ from sportello.formschema import validate_definition
 from sportello.formschema.schema import DefinitionError
 from sportello.municipalities.models import Municipality
 
+from . import ratings
 from .constants import Status
-from .models import FormVersion, Service, ServiceDeadline
+from .models import FormVersion, Rating, Service, ServiceDeadline
 
 # The fields of each back-office step, in display order (the forms use these same tuples).
 GENERAL_FIELDS = (
@@ -184,3 +185,32 @@ def service_copy(*, service: Service, actor=None) -> Service:
             % {"name": service.name, "number": service.form_version.number},
         )
     return copy
+
+
+def rating_record(
+    *, municipality: Municipality, page: str, stars, service=None, answer="", comment=""
+) -> Rating:
+    """Store an anonymous rating; bad input raises ValidationError and stores nothing."""
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        raise ValidationError({"stars": _("Scegli una valutazione da 1 a 5 stelle.")})
+    if page not in Rating.Page.values:
+        raise ValidationError({"page": _("Pagina non valida.")})
+    if answer and not ratings.answer_allowed(stars, answer):
+        raise ValidationError({"answer": _("Scegli una delle risposte proposte.")})
+    comment = " ".join((comment or "").split())
+    if len(comment) > ratings.COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "comment": _("Il commento può avere al massimo %(n)d caratteri.")
+                % {"n": ratings.COMMENT_MAX_LENGTH}
+            }
+        )
+    if service is not None and service.municipality_id != municipality.pk:
+        raise ValidationError({"service": _("Servizio non valido.")})
+    return Rating.objects.create(
+        municipality=municipality, service=service, page=page, stars=stars, answer=answer, comment=comment
+    )

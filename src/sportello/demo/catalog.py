@@ -191,7 +191,7 @@ CIE = {
     "slug": "carta-identita-elettronica",
     "name": "Prenotazione appuntamento e pagamento rilascio della carta d'identità elettronica (CIE)",
     "category": Category.REGISTRY,
-    "topics": ["Documenti di identità", "Anagrafe", "Identità digitale"],
+    "topics": ["Anagrafe", "Estero"],
     "short_description": "Prenota l'appuntamento allo sportello anagrafe e paga online il rilascio o il "
     "rinnovo della carta d'identità elettronica.",
     "kind": Kind.APPOINTMENT,
@@ -328,7 +328,7 @@ ROOMS = {
     "slug": "prenotazione-spazi-comunali",
     "name": "Prenotazione spazi comunali",
     "category": Category.CULTURE,
-    "topics": ["Tempo libero", "Associazioni", "Partecipazione"],
+    "topics": ["Tempo libero", "Associazioni"],
     "short_description": "Richiedi l'uso della sala consiliare o della sala polifunzionale per riunioni, "
     "conferenze, corsi e iniziative aperte al pubblico.",
     "kind": Kind.ROOM,
@@ -536,7 +536,7 @@ NURSERY = {
     "slug": "iscrizione-nido-infanzia",
     "name": "Iscrizione al nido d'infanzia",
     "category": Category.EDUCATION,
-    "topics": ["Infanzia", "Istruzione", "Famiglia"],
+    "topics": ["Istruzione", "Assistenza sociale"],
     "short_description": "Presenta la domanda di ammissione al nido d'infanzia comunale per bambine e "
     "bambini da 3 mesi a 3 anni.",
     "kind": Kind.APPLICATION,
@@ -660,7 +660,7 @@ ALLOWANCE = {
     "slug": "assegno-sostegno-economico",
     "name": "Richiesta dell'assegno comunale per il sostegno economico",
     "category": Category.HEALTH,
-    "topics": ["Famiglia", "Politiche sociali", "Contributi"],
+    "topics": ["Assistenza sociale", "Integrazione sociale"],
     "short_description": "Chiedi un contributo economico una tantum per far fronte a spese essenziali in un "
     "momento di difficoltà temporanea.",
     "kind": Kind.APPLICATION,
@@ -769,7 +769,7 @@ CANTEEN = {
     "slug": "iscrizione-refezione-scolastica",
     "name": "Iscrizione al servizio di refezione scolastica",
     "category": Category.EDUCATION,
-    "topics": ["Istruzione", "Famiglia", "Mense scolastiche"],
+    "topics": ["Istruzione", "Prodotti alimentari"],
     "short_description": "Iscrivi tua figlia o tuo figlio alla mensa delle scuole primarie e secondarie di "
     "primo grado e segnala eventuali diete speciali.",
     "kind": Kind.APPLICATION,
@@ -878,7 +878,7 @@ WASTE_TAX = {
     "slug": "dichiarazione-tari",
     "name": "Dichiarazione TARI: attivazione, variazione e cessazione dell'utenza rifiuti",
     "category": Category.TAXES,
-    "topics": ["Tributi", "Rifiuti", "Abitazione"],
+    "topics": ["Imposte", "Gestione rifiuti", "Tassa sui servizi"],
     "short_description": "Comunica l'inizio, la variazione o la fine dell'occupazione di un immobile ai fini "
     "della tassa sui rifiuti (TARI).",
     "kind": Kind.APPLICATION,
@@ -997,7 +997,7 @@ PARKING = {
     "slug": "permesso-sosta-residenti",
     "name": "Permesso di sosta e transito per residenti (ZTL)",
     "category": Category.MOBILITY,
-    "topics": ["Mobilità", "Parcheggi", "Zona a traffico limitato"],
+    "topics": ["Parcheggi", "ZTL"],
     "short_description": "Richiedi o rinnova il permesso che consente ai residenti di transitare e sostare "
     "nella zona a traffico limitato del centro storico.",
     "kind": Kind.APPLICATION,
@@ -1098,7 +1098,7 @@ RECORDS_ACCESS = {
     "slug": "accesso-agli-atti",
     "name": "Richiesta di accesso agli atti (accesso documentale)",
     "category": Category.JUSTICE,
-    "topics": ["Trasparenza", "Accesso agli atti", "Partecipazione"],
+    "topics": ["Trasparenza amministrativa", "Accesso all'informazione"],
     "short_description": "Chiedi di vedere o di avere copia di documenti amministrativi del Comune quando hai "
     "un interesse diretto, concreto e attuale.",
     "kind": Kind.APPLICATION,
@@ -1216,7 +1216,7 @@ REPORT = {
     "slug": "segnalazione-disservizio",
     "name": "Segnalazione di disservizio",
     "category": Category.ENVIRONMENT,
-    "topics": ["Manutenzione urbana", "Ambiente", "Partecipazione"],
+    "topics": ["Urbanizzazione", "Spazio Verde"],
     "short_description": "Segnala un guasto o un problema su strade, illuminazione pubblica, verde, rifiuti o "
     "segnaletica: l'ufficio competente interviene e ti aggiorna.",
     "kind": Kind.APPLICATION,
@@ -1310,7 +1310,7 @@ RESIDENCE = {
     "slug": "cambio-residenza",
     "name": "Dichiarazione di cambio di residenza",
     "category": Category.REGISTRY,
-    "topics": ["Anagrafe", "Residenza", "Abitazione"],
+    "topics": ["Anagrafe", "Residenza"],
     "short_description": "Dichiara il trasferimento della residenza da un altro comune o dall'estero, o il "
     "cambio di indirizzo all'interno del Comune.",
     "kind": Kind.APPLICATION,
@@ -1419,7 +1419,7 @@ CERTIFICATE = {
     "slug": "certificato-anagrafico",
     "name": "Richiesta di certificato anagrafico",
     "category": Category.REGISTRY,
-    "topics": ["Anagrafe", "Certificati"],
+    "topics": ["Anagrafe", "Accesso all'informazione"],
     "short_description": "Richiedi un certificato di residenza, di stato di famiglia o di cittadinanza e "
     "ricevilo via e-mail o ritiralo allo sportello.",
     "kind": Kind.APPLICATION,
@@ -1512,7 +1512,7 @@ PUBLIC_LAND = {
     "slug": "occupazione-suolo-pubblico",
     "name": "Concessione per l'occupazione temporanea di suolo pubblico",
     "category": Category.AUTHORISATIONS,
-    "topics": ["Concessioni", "Lavori", "Eventi"],
+    "topics": ["Urbanizzazione", "Tempo libero"],
     "short_description": "Chiedi la concessione per occupare temporaneamente strade, piazze o marciapiedi per "
     "cantieri, traslochi, eventi o banchetti.",
     "kind": Kind.APPLICATION,
@@ -1627,7 +1627,7 @@ POLL_WORKERS = {
     "slug": "iscrizione-albo-scrutatori",
     "name": "Iscrizione all'albo degli scrutatori di seggio elettorale",
     "category": Category.REGISTRY,
-    "topics": ["Elezioni", "Partecipazione"],
+    "topics": ["Elezioni", "Comunicazione politica"],
     "short_description": "Chiedi di essere inserito nell'albo delle persone idonee a svolgere la funzione di "
     "scrutatore nei seggi elettorali.",
     "kind": Kind.APPLICATION,
@@ -1711,7 +1711,7 @@ DRIVEWAY = {
     "slug": "passo-carrabile",
     "name": "Autorizzazione per passo carrabile",
     "category": Category.MOBILITY,
-    "topics": ["Mobilità", "Concessioni", "Abitazione"],
+    "topics": ["Urbanizzazione", "Parcheggi"],
     "short_description": "Richiedi l'autorizzazione e il cartello per l'accesso dei veicoli da un'area "
     "privata a una strada comunale.",
     "kind": Kind.APPLICATION,
@@ -1806,7 +1806,7 @@ WEDDING = {
     "slug": "pubblicazioni-matrimonio",
     "name": "Prenotazione appuntamento per le pubblicazioni di matrimonio",
     "category": Category.REGISTRY,
-    "topics": ["Matrimonio", "Stato civile", "Famiglia"],
+    "topics": ["Matrimonio", "Anagrafe"],
     "short_description": "Prenota l'appuntamento all'ufficio di stato civile per chiedere le pubblicazioni di "
     "matrimonio, civile o religioso.",
     "kind": Kind.APPOINTMENT,
@@ -1907,7 +1907,7 @@ EBIKE_BONUS = {
     "slug": "bonus-bici-elettrica",
     "name": "Richiesta del bonus per l'acquisto di una bicicletta a pedalata assistita",
     "category": Category.ENVIRONMENT,
-    "topics": ["Mobilità sostenibile", "Ambiente", "Contributi"],
+    "topics": ["Mobilità sostenibile", "Sviluppo sostenibile"],
     "short_description": "Chiedi il contributo comunale fino a 300 euro per l'acquisto di una bicicletta a "
     "pedalata assistita nuova.",
     "kind": Kind.APPLICATION,
@@ -1965,7 +1965,7 @@ SUMMER_CAMPS = {
     "slug": "centri-estivi-2027",
     "name": "Iscrizione ai centri estivi 2027",
     "category": Category.EDUCATION,
-    "topics": ["Infanzia", "Tempo libero", "Famiglia"],
+    "topics": ["Tempo libero", "Istruzione"],
     "short_description": "Iscrivi bambini e ragazzi dai 3 ai 14 anni alle attività estive del Comune "
     "scegliendo le settimane di frequenza.",
     "kind": Kind.APPLICATION,

@@ -39,3 +39,32 @@ STAFF = [
 ]
 
 SUPERUSER = ("piattaforma", "Staff", "Piattaforma")
+
+# The FAQ page of each demo municipality ({comune} is the municipality's name).
+FAQ = [
+    (
+        "Come accedo ai servizi online?",
+        "Con SPID (livello 1 o 2, secondo il servizio) oppure con la Carta d'identità elettronica (CIE). "
+        "Alcuni servizi, come la segnalazione di un disservizio, non richiedono l'accesso.",
+    ),
+    (
+        "Come seguo una domanda che ho inviato?",
+        "Nell'**area personale**, alla voce «Le mie pratiche»: trovi lo stato, la ricevuta, i documenti e i "
+        "messaggi scambiati con l'ufficio.",
+    ),
+    (
+        "Quanto costa la carta d'identità elettronica?",
+        "22,21 euro (27,37 euro per un duplicato in caso di smarrimento, furto o deterioramento). "
+        "Si paga con pagoPA al momento della prenotazione dell'appuntamento.",
+    ),
+    (
+        "Posso annullare o spostare un appuntamento?",
+        "Sì, dal collegamento nell'e-mail di conferma o dall'area personale, fino al termine indicato nella "
+        "conferma. Così il posto torna libero per altri cittadini.",
+    ),
+    (
+        "A chi scrivo se qualcosa non funziona?",
+        "Usa «Segnala disservizio» in fondo a ogni pagina, oppure scrivi all'indirizzo e-mail di {comune} "
+        "indicato nei contatti.",
+    ),
+]

@@ -47,6 +47,13 @@ class Municipality(models.Model):
     privacy_url = models.URLField(_("informativa privacy (URL)"), blank=True)
     legal_notes_url = models.URLField(_("note legali (URL)"), blank=True)
     accessibility_url = models.URLField(_("dichiarazione di accessibilità (URL)"), blank=True)
+    # The sections of the institutional site that the services portal's header links to (Modello Comuni menu).
+    administration_url = models.URLField(
+        _("sezione Amministrazione del sito istituzionale (URL)"), blank=True
+    )
+    news_url = models.URLField(_("sezione Novità del sito istituzionale (URL)"), blank=True)
+    living_url = models.URLField(_("sezione Vivere il comune del sito istituzionale (URL)"), blank=True)
+    report_url = models.URLField(_("segnalazione di un disservizio (URL)"), blank=True)
     is_active = models.BooleanField(_("attivo"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -69,9 +76,52 @@ class Municipality(models.Model):
     def has_language(self, code: str) -> bool:
         return code in (self.languages or [])
 
+    @property
+    def short_name(self) -> str:
+        """ "Mori" for "Comune di Mori": the name the model's menu uses in "Vivere Mori"."""
+        for prefix in ("Comune di ", "Comune della ", "Comune dell'", "Città di ", "Comune "):
+            if self.name.startswith(prefix):
+                return self.name[len(prefix) :]
+        return self.name
+
+    def institutional_links(self) -> dict[str, str]:
+        """The institutional site's sections for the header menu: the configured URLs, else the paths of the
+        Designers Italia municipal site model under ``site_url``; empty without either."""
+        base = self.site_url.rstrip("/")
+        links = {}
+        for key, field, path in (
+            ("management", "administration_url", "/amministrazione"),
+            ("news", "news_url", "/novita"),
+            ("live", "living_url", "/vivere-il-comune"),
+        ):
+            url = getattr(self, field) or (base + path if base else "")
+            if url:
+                links[key] = url
+        return links
+
 
 class TenantQuerySet(models.QuerySet):
     """Base queryset of tenant-owned models: staff code always goes through ``for_municipality``."""
 
     def for_municipality(self, municipality: Municipality):
         return self.filter(municipality=municipality)
+
+
+class FaqEntry(models.Model):
+    """A question and answer of the municipality's FAQ page ("Domande frequenti"), edited by administrators."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(_("domanda"), max_length=300)
+    answer = models.TextField(_("risposta"), help_text=_("Testo in Markdown."))
+    position = models.PositiveIntegerField(_("posizione"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("domanda frequente")
+        verbose_name_plural = _("domande frequenti")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.question

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, payments, personal_area, views
+from . import applications, content, payments, personal_area, views
 
 app_name = "portal"
 
@@ -43,6 +43,10 @@ urlpatterns = [
     path("note-legali/", views.legal_page, {"page": "legal_notes"}, name="legal_notes"),
     path("accessibilita/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
     path("stemma", views.logo, name="logo"),
+    path("argomenti/", content.topic_list, name="topic_list"),
+    path("argomenti/<slug:topic_slug>/", content.topic_detail, name="topic_detail"),
+    path("domande-frequenti/", content.faq, name="faq"),
+    path("valutazione", content.rating_submit, name="rating_submit"),
     path("area-personale/", personal_area.personal_area, name="personal_area"),
     path("area-personale/privacy/", personal_area.personal_area_consent, name="personal_area_consent"),
 ]

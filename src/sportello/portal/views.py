@@ -9,6 +9,7 @@ from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
 from sportello.applications.services import application_start
 from sportello.catalog.constants import Category, Status
+from sportello.catalog.jsonld import service_jsonld
 from sportello.catalog.selectors import (
     service_booking_list,
     service_featured,
@@ -90,6 +91,21 @@ def _visible_service(request, service_slug: str):
 @require_safe
 def service_detail(request, service_slug: str):
     service, status = _visible_service(request, service_slug)
+    municipality = request.municipality
+    jsonld = service_jsonld(
+        name=service.name,
+        category=service.get_category_display(),
+        description=service.short_description,
+        audience=service.addressed_to,
+        operator=municipality.name,
+        area=municipality.short_name,
+        url=request.build_absolute_uri(
+            tenant_reverse("portal:service_start", municipality, service_slug=service.slug)
+        ),
+        office_name=service.office_name,
+        office_address=service.office_address,
+        fallback_address=municipality.address,
+    )
     return render(
         request,
         "portal/service_detail.html",
@@ -100,6 +116,7 @@ def service_detail(request, service_slug: str):
             "indexable": is_indexable(status),
             "deadlines": list(service.deadlines.all()),
             "Status": Status,
+            "jsonld": jsonld,
         },
     )
 
@@ -126,7 +143,8 @@ def legal_page(request, page: str):
     configured = getattr(request.municipality, field)
     if configured:
         return redirect(configured)
-    return render(request, template, {"platform_name": settings.PLATFORM_NAME})
+    site_url = request.build_absolute_uri(tenant_reverse("portal:home", request.municipality))
+    return render(request, template, {"platform_name": settings.PLATFORM_NAME, "site_url": site_url})
 
 
 @require_safe

@@ -1,4 +1,6 @@
-"""Protocol registers behind one small interface; the built-in one numbers per municipality and year."""
+"""Protocol registers. The built-in one (``builtin.py``) numbers synchronously per municipality and year through
+``ProtocolProvider.register``; P.I.Tre. (``pitre.py``, chosen per municipality in ``ProtocolSettings``) registers
+out of band (``applications/registration.py``). Both give a ``ProtocolReceipt``."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string

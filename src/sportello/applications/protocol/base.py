@@ -8,6 +8,10 @@ class ProtocolReceipt:
     year: int
     number: int
     registered_at: datetime
+    # Filled by external registers (P.I.Tre.): the "segnatura", the register's document id and register code.
+    segnatura: str = ""
+    document_id: str = ""
+    register: str = ""
 
 
 class ProtocolProvider(Protocol):

@@ -2,8 +2,6 @@
 citizen submits -> operator takes in charge and requests integrations -> citizen answers -> operator accepts ->
 citizen sees the outcome and downloads the receipt."""
 
-import re
-
 import pytest
 from django.core import mail
 
@@ -64,7 +62,14 @@ def _expect():
 
 
 def test_citizen_and_operator_handle_an_application_end_to_end(
-    browser, live_server, sp_at_live_server, mori, mori_operator, run_tasks, settings, tmp_path
+    new_page,
+    sp_at_live_server,
+    demo_spid_login,
+    mori,
+    mori_operator,
+    run_tasks,
+    settings,
+    tmp_path,
 ):
     expect = _expect()
     settings.MEDIA_ROOT = tmp_path
@@ -76,20 +81,12 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     isee = tmp_path / "isee.pdf"
     isee.write_bytes(PDF)
 
-    citizen = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
-    operator = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    ).new_page()
+    citizen, operator = new_page(), new_page()
 
     # Citizen: service page -> SPID (demo IdP) -> form, page by page -> summary -> submit
     citizen.goto(f"{MORI}/servizi/contributo/")
     citizen.locator("[data-element=service-online-access]").click()
-    citizen.get_by_text("Entra con SPID").click()
-    citizen.get_by_role("link", name="SPID di prova (demo)").click()
-    citizen.get_by_label(re.compile(r"Giulia Bianchi")).check()
-    citizen.get_by_role("button", name="Accedi come questo cittadino").click()
+    demo_spid_login(citizen, "Giulia Bianchi")
     expect(citizen.locator("#id_nome")).to_have_value("Giulia")  # prefilled from SPID
     citizen.get_by_role("button", name="Avanti").click()
     citizen.get_by_label("Figli a carico").fill("2")
@@ -158,5 +155,3 @@ def test_citizen_and_operator_handle_an_application_end_to_end(
     subjects = [m.subject for m in mail.outbox]
     assert any("Ricevuta della domanda" in subject for subject in subjects)
     assert any("Integrazioni ricevute" in subject for subject in subjects)
-    citizen.context.close()
-    operator.context.close()

@@ -159,6 +159,8 @@ POST_ONLY = {
     "application_action",
     "application_message",
     "payment_action",
+    "application_protocol_retry",
+    "faq_delete",
 }
 
 
@@ -176,6 +178,7 @@ def test_operators_get_403_on_admin_pages(
         "application_export": 200,
         "application_action": 400,
         "application_message": 400,
+        "application_protocol_retry": 400,
         "statistics": 200,
         "payment_list": 200,
         "payment_action": 400,
@@ -185,6 +188,7 @@ def test_operators_get_403_on_admin_pages(
         "flow_detail": 404,  # no flow with that id
         "accounting_export_status": 404,  # no export with that id
         "accounting_export_download": 404,
+        "rating_list": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application):
         if name in PUBLIC_VIEWS:
@@ -225,3 +229,19 @@ def test_the_platform_superuser_administers_every_municipality(client, mori, tre
     client.force_login(superuser)
     assert client.get("/comune-di-mori/it/operatori/personale/").status_code == 200
     assert client.get("/comune-di-trento/it/operatori/personale/").status_code == 200
+
+
+def test_faq_entries_of_another_municipality_are_404(client, mori_admin, trento):
+    from sportello.municipalities.models import FaqEntry
+
+    entry = FaqEntry.objects.create(municipality=trento, question="Di Trento?", answer="Sì")
+    client.force_login(mori_admin)
+    base = "/comune-di-mori/it/operatori/faq"
+    assert client.get(f"{base}/{entry.pk}/").status_code == 404
+    assert (
+        client.post(f"{base}/{entry.pk}/", {"question": "X?", "answer": "Y", "position": 1}).status_code
+        == 404
+    )
+    assert client.post(f"{base}/{entry.pk}/elimina").status_code == 404
+    entry.refresh_from_db()
+    assert entry.question == "Di Trento?"

@@ -26,7 +26,7 @@ GENERAL = {
     "name": "Richiesta contributo asili nido",
     "slug": "contributo-nido",
     "category": "educazione-e-formazione",
-    "topics": "Famiglia, Infanzia, famiglia",
+    "topics": "Istruzione, assistenza  sociale, istruzione",
     "short_description": "Contributo per le rette del nido.",
     "kind": "application",
     "access_level": "spid2",
@@ -47,7 +47,7 @@ def test_admin_creates_a_service_through_the_steps(admin_client, mori, mori_oper
     service = Service.objects.get(slug="contributo-nido")
     assert response["Location"] == f"{BASE}/{service.pk}/scheda/"
     assert service.municipality == mori and service.status == Status.DRAFT
-    assert service.topics == ["Famiglia", "Infanzia"]
+    assert service.topics == ["Istruzione", "Assistenza sociale"]  # the vocabulary's spelling, once each
     assert list(service.operators.all()) == [mori_operator]
     card = admin_client.get(f"{BASE}/{service.pk}/scheda/")
     steps = [li.get_text(strip=True) for li in soup(card).select(".steppers-header li")]
@@ -285,3 +285,10 @@ def test_admin_previews_a_draft_and_publishes_it(admin_client, client, mori):
     admin_client.post(f"{BASE}/{service.pk}/", {**GENERAL, "slug": "nuovo", "status": "published"})
     admin_client.logout()
     assert client.get("/comune-di-mori/it/servizi/nuovo/").status_code == 200
+
+
+def test_topics_outside_the_controlled_vocabulary_are_refused(admin_client, mori):
+    response = admin_client.post(f"{BASE}/nuovo/", {**GENERAL, "topics": "Anagrafe, Famiglia, Infanzia"})
+    assert response.status_code == 200
+    assert "Non sono argomenti del vocabolario controllato: Famiglia, Infanzia" in field_errors(response)
+    assert not Service.objects.filter(slug="contributo-nido").exists()

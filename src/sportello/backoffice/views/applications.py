@@ -167,6 +167,7 @@ def _detail_context(request, application: Application, forms: dict | None = None
         "message_form": forms.get("message") or MessageForm(prefix="messaggio"),
         "due_date": _due_date(application),
         **payment_box_context(application),
+        "protocol_entries": list(application.protocol_entries.select_related("message")),
     }
 
 
@@ -181,6 +182,30 @@ def _due_date(application: Application):
 def application_detail(request, pk: int):
     application = _application(request, pk)
     return render(request, "backoffice/applications/detail.html", _detail_context(request, application))
+
+
+@require_POST
+@operator_required
+def application_protocol_retry(request, pk: int):
+    """Send a protocol entry that failed or is waiting to the register again, now."""
+    from sportello.applications.registration import entry_retry
+
+    application = _application(request, pk)
+    if not request.POST.get("voce", "").isdigit():
+        return HttpResponseBadRequest(_("Documento non indicato."))
+    entry = application.protocol_entries.filter(pk=request.POST["voce"]).first()
+    if entry is None:
+        raise Http404("No such protocol entry")
+    try:
+        entry_retry(entry=entry, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Nuovo tentativo di protocollazione in corso: aggiorna la pagina tra poco.")
+        )
+    return _back_to_detail(request, application)
 
 
 def _back_to_detail(request, application):

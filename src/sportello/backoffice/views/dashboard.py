@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from sportello.applications.selectors import open_application_count
+from sportello.applications.selectors import open_application_count, protocol_failures_for_staff
 
 from ..decorators import operator_required
 
@@ -9,4 +9,9 @@ from ..decorators import operator_required
 def dashboard(request):
     """The operators' entry ("cruscotto"); applications, statistics and calendars plug in here."""
     open_applications = open_application_count(user=request.user, municipality=request.municipality)
-    return render(request, "backoffice/dashboard.html", {"open_applications": open_applications})
+    failures = protocol_failures_for_staff(user=request.user, municipality=request.municipality)
+    return render(
+        request,
+        "backoffice/dashboard.html",
+        {"open_applications": open_applications, "protocol_failures": failures},
+    )

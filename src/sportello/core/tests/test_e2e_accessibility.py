@@ -4,8 +4,10 @@ import pytest
 
 from sportello.accounts.tests.factories import TEST_PASSWORD
 from sportello.catalog.constants import AccessLevel, Kind
+from sportello.catalog.models import Rating
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import ServiceFactory
+from sportello.municipalities.models import FaqEntry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
@@ -44,7 +46,7 @@ FORM = {
 }
 
 
-def violations(page) -> list[str]:
+def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -52,6 +54,33 @@ def violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
     ]
+
+
+PHONE_WIDTHS = (375, 320)
+
+
+def sideways_scroll(page) -> list[str]:
+    """The phone widths at which the page is wider than the screen (it would scroll sideways)."""
+    found = []
+    desktop = page.viewport_size
+    for width in PHONE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            wide = page.evaluate(
+                """(width) => [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 1 && e.offsetParent !== null)
+                    .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))""",
+                width,
+            )
+            found.append(f"{scroll_width} px wide at {width} px: {wide}")
+    page.set_viewport_size(desktop)
+    return found
+
+
+def violations(page) -> list[str]:
+    """WCAG violations found by axe-core, and sideways scrolling on phones."""
+    return axe_violations(page) + sideways_scroll(page)
 
 
 def pages_violations(page, paths) -> dict:
@@ -70,6 +99,7 @@ def test_citizen_pages_have_no_wcag_violations(page, mori, lang):
     ServiceFactory(municipality=mori, slug="cie", kind=Kind.APPOINTMENT, featured=True, topics=["Anagrafe"])
     service = ServiceFactory(municipality=mori, slug="segnalazione", access_level=AccessLevel.ANONYMOUS)
     service_form_save(service=service, definition=FORM)
+    FaqEntry.objects.create(municipality=mori, question="Come accedo?", answer="Con **SPID** o CIE.")
     found = {}
     for path in [
         "/",
@@ -78,6 +108,10 @@ def test_citizen_pages_have_no_wcag_violations(page, mori, lang):
         f"/comune-di-mori/{lang}/servizi/cie/",
         f"/comune-di-mori/{lang}/prenota-appuntamento/",
         f"/comune-di-mori/{lang}/privacy/",
+        f"/comune-di-mori/{lang}/note-legali/",
+        f"/comune-di-mori/{lang}/argomenti/",
+        f"/comune-di-mori/{lang}/argomenti/anagrafe/",
+        f"/comune-di-mori/{lang}/domande-frequenti/",
         f"/comune-di-mori/{lang}/operatori/login",
         f"/comune-di-mori/{lang}/servizi/segnalazione/accedi/",
         f"/comune-di-mori/{lang}/pagina-che-non-esiste/",
@@ -103,6 +137,8 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
     service = ServiceFactory(municipality=mori, slug="cie")
     service_form_save(service=service, definition=FORM)
     simple = ServiceFactory(municipality=mori, slug="semplice")
+    FaqEntry.objects.create(municipality=mori, question="Come accedo?", answer="Con SPID o CIE.")
+    Rating.objects.create(municipality=mori, service=simple, page="service", stars=4, answer="clear")
     application = submitted_application(municipality=mori, applicant=UserFactory(), service=simple)
     applications.application_take_charge(application=application, user=mori_admin)
     applications.application_request_integration(
@@ -128,6 +164,8 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
         f"{base}/pratiche/",
         f"{base}/pratiche/{application.pk}/",
         f"{base}/statistiche/",
+        f"{base}/statistiche/valutazioni/",
+        f"{base}/faq/",
     ]
     assert pages_violations(page, paths) == {}
 

@@ -60,6 +60,7 @@ def test_production_starts_with_a_proper_configuration():
         ({"SECRET_KEY": "sportello-insecure-development-key-never-use-in-production"}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SPORTELLO_SANDBOX_PROVIDERS": "demo_idp"}, "sandbox providers are enabled (demo_idp)"),
+        ({"SPORTELLO_SANDBOX_PROVIDERS": "pitre_sandbox"}, "sandbox providers are enabled (pitre_sandbox)"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"EMAIL_URL": ""}, "EMAIL_URL"),
     ],
@@ -92,4 +93,4 @@ def test_pages_render_with_the_production_static_storage(client, mori, settings,
     for url in ("/comune-di-mori/it/", "/comune-di-mori/it/servizi/", "/comune-di-mori/it/operatori/login"):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert "/static/css/bootstrap-italia.min." in response.content.decode()
+        assert "/static/sportello/bootstrap-italia.purged." in response.content.decode()

@@ -6,6 +6,7 @@ from sportello.accounts.tests.factories import MembershipFactory
 from sportello.catalog.constants import AccessLevel, Kind, Status
 from sportello.catalog.models import FormVersion, Service, ServiceDeadline
 from sportello.catalog.services import service_form_save, service_update_card, service_update_general
+from sportello.catalog.topics import canonical_topic
 from sportello.demo.catalog import CARD_KEYS, DEMO_SERVICES, OFFICE_KEYS, load_demo_services
 from sportello.formschema import FIELD_TYPES, build_form_class, iter_fields, validate_definition
 
@@ -107,6 +108,7 @@ def test_catalogue_content(mori, staff):
             assert getattr(service, name).strip(), (service.slug, name)
         assert "{comune}" not in service.addressed_to + service.description
         assert 2 <= len(service.topics) <= 4 and service.max_response_days
+        assert all(canonical_topic(topic) == topic for topic in service.topics), service.topics
         assert all(d.date.year == 2027 for d in service.deadlines.all())
     assert "Via Scuole 2, 38065 Mori" in cie.office_address
     assert "Comune di Mori" in cie.addressed_to

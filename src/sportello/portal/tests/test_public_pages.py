@@ -57,6 +57,8 @@ def test_home_has_header_footer_contacts_staff_link_and_legal_links(client, mori
         "privacy-policy-link": "/comune-di-mori/it/privacy/",
         "legal-notes": "/comune-di-mori/it/note-legali/",
         "accessibility-link": "/comune-di-mori/it/accessibilita/",
+        "faq": "/comune-di-mori/it/domande-frequenti/",
+        "report-inefficiency": f"mailto:{mori.email}",
     }
     assert "Non ci sono ancora servizi in evidenza" in page.get_text()
 

@@ -100,6 +100,7 @@ def test_menu_has_all_services_and_booking_markers_on_every_page(client, mori):
 
 MARKERS_IN_ORDER = [
     "breadcrumb",
+    "service-category-link",
     "service-title",
     "service-status",
     "service-description",
@@ -115,6 +116,19 @@ MARKERS_IN_ORDER = [
     "appointment-booking",
     "service-file",
     "service-area",
+    # the model's rating component closes the page
+    "feedback",
+    "feedback-title",
+    "feedback-rate-5",
+    "feedback-rate-4",
+    "feedback-rate-3",
+    "feedback-rate-2",
+    "feedback-rate-1",
+    "feedback-rating-positive",
+    "feedback-rating-question",
+    "feedback-rating-answer",
+    "feedback-rating-negative",
+    "feedback-input-text",
 ]
 
 
@@ -122,7 +136,7 @@ def test_service_page_carries_the_modello_comuni_markers_in_order(client, mori, 
     from django.core.files.base import ContentFile
 
     settings.MEDIA_ROOT = tmp_path
-    service = ServiceFactory(municipality=mori, slug="cie", topics=["Anagrafe", "Documenti"])
+    service = ServiceFactory(municipality=mori, slug="cie", topics=["Anagrafe", "Residenza"])
     service.conditions_file.save("c.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
     service.deadlines.create(date="2027-01-31", label="Termine")
     page = soup(client.get(f"{BASE}/servizi/cie/"))
@@ -147,6 +161,9 @@ def test_service_page_carries_the_modello_comuni_markers_in_order(client, mori, 
         "Contatti",
     ]
     assert client.get(main.select_one("[data-element=service-file]")["href"]).status_code == 200
+    # AgID's validator reads the index as the direct `li > a` of the page-index element.
+    index = [a.get_text(strip=True) for a in main.select("[data-element=page-index] > li > a")]
+    assert index == headings
 
 
 def test_booking_services_use_the_booking_access_marker(client, mori):

@@ -10,7 +10,7 @@ from sportello.demo.applications import load_demo_applications
 from sportello.demo.catalog import load_demo_services
 from sportello.demo.logos import shield_png
 from sportello.demo.payments import load_demo_payments
-from sportello.municipalities.models import Municipality
+from sportello.municipalities.models import FaqEntry, Municipality
 
 
 class Command(BaseCommand):
@@ -39,8 +39,16 @@ class Command(BaseCommand):
 
     def _municipality(self, spec: dict) -> Municipality:
         fields = {k: v for k, v in spec.items() if k not in {"slug", "town", "colors"}}
+        # "Segnala disservizio" in the footer: the municipality's own anonymous service of the demo catalogue.
+        fields["report_url"] = f"{settings.SITE_URL}/{spec['slug']}/it/servizi/segnalazione-disservizio/"
         municipality, created = Municipality.objects.update_or_create(slug=spec["slug"], defaults=fields)
         municipality.full_clean()
+        for position, (question, answer) in enumerate(data.FAQ, start=1):
+            FaqEntry.objects.update_or_create(
+                municipality=municipality,
+                question=question,
+                defaults={"answer": answer.format(comune=municipality.name), "position": position},
+            )
         if not municipality.logo:
             png = shield_png(spec["town"][0].upper(), *spec["colors"])
             municipality.logo.save("logo.png", ContentFile(png), save=True)
