@@ -33,7 +33,7 @@ def test_admin_creates_previews_privately_and_publishes_a_service(page, browser,
     page.get_by_label("Nome del servizio").fill("Segnalazione buche stradali")
     page.get_by_label("Identificativo nell'indirizzo").fill("segnalazione-buche")
     _select(page, "Categoria *", "mobilita-e-trasporti")
-    page.get_by_label("Argomenti").fill("Strade, Sicurezza")
+    page.get_by_label("Argomenti").fill("Urbanizzazione, Polizia")
     page.get_by_label("Descrizione breve").fill("Segnala una buca o un danno alla strada.")
     _select(page, "Livello di accesso *", "anonymous")
     page.get_by_role("button", name="Avanti").click()
