@@ -129,10 +129,18 @@ def demo_spid_login():
     """Log a page in through the demo SPID IdP as the citizen whose name matches, from the login choice."""
     import re
 
-    def login(page, citizen: str) -> None:
+    def login(page, citizen: str, *, first_access: bool = True) -> None:
+        from playwright.sync_api import expect
+
         page.get_by_text("Entra con SPID").click()
         page.get_by_role("link", name="SPID di prova (demo)").click()
         page.get_by_label(re.compile(citizen)).check()
         page.get_by_role("button", name="Accedi come questo cittadino").click()
+        if first_access:  # the privacy notice comes first, then the page the citizen was going to
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Informativa sul trattamento dei dati personali"
+            )
+            page.locator("label[for='id_accept']").click()  # Bootstrap Italia draws the box on the label
+            page.get_by_role("button", name="Continua").click()
 
     return login

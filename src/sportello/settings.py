@@ -11,19 +11,25 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # pysaml2 still imports a cipher mode that cryptography has moved; nothing Sportello can act on.
 warnings.filterwarnings("ignore", message="CFB has been moved", module="saml2")
 
 BASE_DIR = Path(__file__).resolve().parent  # src/sportello
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("SPORTELLO_VAR_DIR", PROJECT_DIR / "var"))
 
 ENV = os.environ.get("SPORTELLO_ENV", "dev")
 if ENV not in {"demo", "dev", "test", "production"}:
     raise ImproperlyConfigured(f"SPORTELLO_ENV must be demo, dev, test or production, not {ENV!r}")
+# Local state (SQLite database, SAML keys, media, mail): the suite keeps its own under var/test/, so the
+# demo and the tests never read what the other left behind.
+VAR_DIR = Path(
+    os.environ.get(
+        "SPORTELLO_VAR_DIR", PROJECT_DIR / "var" / "test" if ENV == "test" else PROJECT_DIR / "var"
+    )
+)
 PRODUCTION = ENV == "production"
 
 
@@ -57,8 +63,8 @@ if PRODUCTION:
     problems = []
     if DEBUG:
         problems.append("DEBUG is on")
-    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 40:
-        problems.append("SECRET_KEY is the default one or shorter than 40 characters")
+    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("SECRET_KEY is the default one, shorter than 50 characters or not random")
     if SANDBOX_PROVIDERS:
         problems.append(f"sandbox providers are enabled ({', '.join(SANDBOX_PROVIDERS)})")
     if not ALLOWED_HOSTS:
@@ -76,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bootstrap_italia_template",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     # domain
@@ -103,8 +110,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sportello.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "sportello.portal.middleware.PrivacyConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sportello.core.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -123,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sportello.core.context_processors.sportello",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -167,14 +178,46 @@ if ENV == "test":
     # Hashing is real in every other environment; the suite only needs it fast.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Login throttling: 5 failures for one username from one address lock it out for 15 minutes.
+# The reverse proxies in front of Sportello (addresses or networks, e.g. "10.0.0.5,10.1.0.0/24"): only from them
+# is the client's address read in X-Forwarded-For (sportello.core.clientip). Empty: the connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+TRUSTED_PROXY_HEADER = "HTTP_" + os.environ.get("TRUSTED_PROXY_HEADER", "X-Forwarded-For").upper().replace(
+    "-", "_"
+)
+# Behind a TLS-terminating proxy (the default in production) the scheme comes from X-Forwarded-Proto: trusted
+# only with the proxies declared. SPORTELLO_BEHIND_PROXY=false when gunicorn faces the clients itself.
+BEHIND_PROXY = env_bool("SPORTELLO_BEHIND_PROXY", PRODUCTION)
+
+# Login throttling (sportello.accounts.throttling): 5 failures for one username from one address lock it out for
+# 15 minutes; past 10 failures from one address, across usernames, each attempt waits longer (a progressive delay).
+# A browser where the account logged in before is trusted for it: neither applies to it.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sportello.backoffice.views.auth.lockout"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", ["REMOTE_ADDR"])
+AXES_CLIENT_IP_CALLABLE = "sportello.core.clientip.client_ip"
+AXES_WHITELIST_CALLABLE = "sportello.accounts.throttling.known_device"
 AXES_VERBOSE = False
+LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FREE_FAILURES", "10"))
+LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_SECONDS", "300"))
+
+# Content-Security-Policy (django-csp): scripts only from Sportello itself or inline with the response's nonce
+# (templates write nonce="{{ CSP_NONCE }}"); no plugins, no framing, no foreign base URL. Styles allow inline ones:
+# Bootstrap Italia's scripts create <style> elements at run time (its fonts, some components). No form-action:
+# the SAML forms post to the citizens' identity providers.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Sessions and cookies: first-party only, nothing for third parties.
 SESSION_COOKIE_HTTPONLY = True
@@ -184,15 +227,34 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+if PRODUCTION and BEHIND_PROXY:
+    if not TRUSTED_PROXIES:
+        raise ImproperlyConfigured(
+            "Refusing to start in production: behind a reverse proxy (SECURE_PROXY_SSL_HEADER) TRUSTED_PROXIES must "
+            "list the proxies' addresses (or set SPORTELLO_BEHIND_PROXY=false when no proxy is in front)."
+        )
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    # On by default (manage.py check --deploy is clean); an installation whose subdomains are not all on HTTPS, or
+    # that does not want the preload list, turns them off knowingly, and the matching warning is silenced.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, enabled in (
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+            ("security.W021", SECURE_HSTS_PRELOAD),
+        )
+        if not enabled
+    ]
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 
 # Languages: Italian first; English and German complete. The language sits after the municipality's
 # slug in every URL (/<slug>/<lang>/...), so it is activated by the tenant middleware, not LocaleMiddleware.
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", _("Italiano")), ("en", _("English")), ("de", _("Deutsch"))]
+# Each language named in itself (the language switcher); forms name them in the page's language.
+LANGUAGES = [("it", "Italiano"), ("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Rome"
@@ -247,10 +309,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "core.stale_tasks_requeue": ("sportello.core.tasks.stale_tasks_requeue", 300),
     "core.periodic_ticks_prune": ("sportello.core.tasks.periodic_ticks_prune", 86400),
+    "applications.anonymous_drafts_purge": ("sportello.applications.tasks.anonymous_drafts_purge", 3600),
+    "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
     "payments.poll": ("sportello.payments.tasks.payments_poll", 60),
     # Hourly: the task writes and e-mails yesterday's export once per municipality and day (the first run).
     "payments.accounting_export": ("sportello.payments.tasks.accounting_export_daily", 3600),
 }
+
+# Anonymous applications (services with anonymous access, used without logging in), per address and service:
+# new drafts and submissions (each takes an official protocol number) per hour; drafts left untouched this many
+# hours are purged by the periodic task above.
+ANONYMOUS_DRAFTS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFTS_PER_HOUR", "20"))
+ANONYMOUS_SUBMISSIONS_PER_HOUR = int(os.environ.get("SPORTELLO_ANONYMOUS_SUBMISSIONS_PER_HOUR", "5"))
+ANONYMOUS_DRAFT_MAX_AGE_HOURS = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFT_MAX_AGE_HOURS", "24"))
 
 # Seconds to wait for P.I.Tre. before an answer counts as lost (the entry is then searched before any retry).
 PITRE_TIMEOUT = float(os.environ.get("SPORTELLO_PITRE_TIMEOUT", "30"))
@@ -296,7 +367,7 @@ if PRODUCTION:
 SAML_CONFIG_LOADER = "sportello.identity.saml_config.config_loader"
 SAML_SESSION_COOKIE_NAME = "sportello_saml"
 SAML_SESSION_COOKIE_SAMESITE = "None" if PRODUCTION else "Lax"
-# Version of the privacy terms a citizen accepts at first access to the personal area.
+# Version of the privacy terms a citizen accepts at first access (portal.middleware), before using any service.
 PRIVACY_TERMS_VERSION = os.environ.get("SPORTELLO_PRIVACY_TERMS_VERSION", "2026-01")
 
 LOGGING = {

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.catalog.models import FormVersion, Service
 from sportello.municipalities.models import Municipality, TenantQuerySet
 
-from .states import Actor, State
+from .states import OPEN_STATES, Actor, State
 
 
 class ApplicationQuerySet(TenantQuerySet):
@@ -69,6 +69,8 @@ class Application(models.Model):
     integration_due = models.DateField(_("termine per le integrazioni"), null=True, blank=True)
     outcome_motivation = models.TextField(_("motivazione dell'esito"), blank=True)
     receipt_sha256 = models.CharField(max_length=64, blank=True)
+    # Anonymous applications only: a keyed hash of the address they came from, for the per-address limits.
+    origin = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +96,22 @@ class Application(models.Model):
             models.Index(fields=["municipality", "applicant_fiscal_code"], name="app_fiscal_code_idx"),
             models.Index(Upper("applicant_name"), "municipality", name="app_name_idx"),
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_idx"),
+            models.Index(
+                fields=["service", "origin", "-created_at"],
+                condition=models.Q(applicant__isnull=True),
+                name="app_anonymous_idx",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(applicant__isnull=True, state=State.DRAFT),
+                name="app_anonymous_draft_idx",
+            ),
+            # The open applications only (a few percent of them): the statistics' overdue count and list.
+            models.Index(
+                fields=["municipality", "service", "submitted_at"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="app_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +207,41 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StatisticsSnapshot(models.Model):
+    """When the statistics of a municipality were last computed (``statistics_refresh``, run by the scheduler)."""
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class StatisticsRow(models.Model):
+    """Submitted applications of one service, state and month of submission (Europe/Rome), as of the snapshot.
+
+    The statistics page sums a few thousand of these instead of grouping a million applications.
+    """
+
+    snapshot = models.ForeignKey(StatisticsSnapshot, on_delete=models.CASCADE, related_name="rows")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=32, choices=State.choices)
+    month = models.DateField()
+    count = models.PositiveIntegerField()
+    closed_count = models.PositiveIntegerField(default=0)  # of them, closed with a closing date
+    handling_seconds = models.BigIntegerField(default=0)  # sum, submission to closure, of those closed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "service", "state", "month"], name="statistics_row_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.state} {self.month:%Y-%m}: {self.count}"
 
 
 class ProtocolSettings(models.Model):

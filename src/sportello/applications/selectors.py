@@ -22,15 +22,16 @@ from datetime import timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import TruncMonth, Upper
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from sportello.accounts.models import Membership, Role, User
+from sportello.accounts.roles import staff_role
 from sportello.municipalities.models import Municipality
 
-from .models import Application, ProtocolEntry
-from .states import FINAL_STATES, OPEN_STATES, State
+from .models import Application, ProtocolEntry, StatisticsRow, StatisticsSnapshot
+from .states import OPEN_STATES, State
 
 EXACT_COUNT_LIMIT = 50_000
 PER_PAGE = 25
@@ -218,7 +219,6 @@ def application_assignable_staff(*, application: Application) -> QuerySet[User]:
 
 def application_services_for_staff(*, user: User, municipality: Municipality):
     """The services whose applications ``user`` may see (for the filter)."""
-    from sportello.accounts.roles import staff_role
     from sportello.catalog.models import Service
 
     services = Service.objects.for_municipality(municipality)
@@ -234,13 +234,30 @@ def open_application_count(*, user: User, municipality: Municipality) -> int:
 # --- Statistics ---------------------------------------------------------------------------------------------
 
 
-def applications_by_service_and_state(*, user: User, municipality: Municipality) -> list[dict]:
+def statistics_snapshot(*, municipality: Municipality) -> StatisticsSnapshot:
+    """The municipality's statistics as last computed by the scheduler (computed now the first time)."""
+    snapshot = StatisticsSnapshot.objects.filter(municipality=municipality).first()
+    if snapshot is None:
+        from .services import statistics_refresh
+
+        snapshot = statistics_refresh(municipality=municipality)
+    return snapshot
+
+
+def _statistics_rows(*, user: User, municipality: Municipality, snapshot: StatisticsSnapshot):
+    """The snapshot's rows of the services ``user`` handles (the rule of ``for_operator``)."""
+    rows = StatisticsRow.objects.filter(snapshot=snapshot).order_by()
+    if staff_role(user, municipality) == Role.ADMIN:
+        return rows
+    return rows.filter(service__in=application_services_for_staff(user=user, municipality=municipality))
+
+
+def applications_by_service_and_state(*, user: User, municipality: Municipality, snapshot) -> list[dict]:
     """``[{"service": name, "counts": {state: n}, "total": n}]`` by service name."""
     rows = (
-        Application.objects.for_operator(user, municipality)
-        .order_by()
+        _statistics_rows(user=user, municipality=municipality, snapshot=snapshot)
         .values("service_id", "service__name", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
     )
     by_service: dict[int, dict] = {}
     for row in rows:
@@ -258,41 +275,30 @@ def _month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
 
 
 def applications_per_month(
-    *, user: User, municipality: Municipality, now=None
+    *, user: User, municipality: Municipality, snapshot, now=None
 ) -> list[tuple[datetime.date, int]]:
     """Applications submitted in each of the last 12 months (Europe/Rome), oldest first, this month included."""
-    today = timezone.localdate(now or timezone.now())
+    today = timezone.localdate(now or snapshot.refreshed_at)
     months = [_month_start(today, back) for back in range(11, -1, -1)]
-    rome = timezone.get_default_timezone()
     rows = (
-        Application.objects.for_operator(user, municipality)
-        .filter(submitted_at__gte=_local_midnight(months[0]))
-        .order_by()
-        .annotate(month=TruncMonth("submitted_at", tzinfo=rome))
+        _statistics_rows(user=user, municipality=municipality, snapshot=snapshot)
+        .filter(month__gte=months[0])
         .values("month")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .values_list("month", "n")
     )
-    counts = {}
-    for month, n in rows:
-        key = month.date() if isinstance(month, datetime.datetime) else month
-        counts[key] = counts.get(key, 0) + n
+    counts = dict(rows)
     return [(month, counts.get(month, 0)) for month in months]
 
 
-def average_handling_days(*, user: User, municipality: Municipality) -> float | None:
+def average_handling_days(*, user: User, municipality: Municipality, snapshot) -> float | None:
     """Mean days from submission to closure of the closed applications (``None`` when none is closed)."""
-    duration = ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField())
-    average = (
-        Application.objects.for_operator(user, municipality)
-        .filter(state__in=FINAL_STATES, closed_at__isnull=False, submitted_at__isnull=False)
-        .aggregate(average=Avg(duration))["average"]
+    totals = _statistics_rows(user=user, municipality=municipality, snapshot=snapshot).aggregate(
+        closed=Sum("closed_count"), seconds=Sum("handling_seconds")
     )
-    if average is None:
+    if not totals["closed"]:
         return None
-    if not isinstance(average, timedelta):  # some backends hand back microseconds
-        average = timedelta(microseconds=float(average))
-    return average.total_seconds() / 86400
+    return totals["seconds"] / totals["closed"] / 86400
 
 
 def overdue_applications(*, user: User, municipality: Municipality, now=None) -> QuerySet[Application]:
@@ -319,6 +325,17 @@ def application_recent_for_citizen(*, user, municipality, limit: int = 5) -> lis
         .for_citizen(user)
         .select_related("service")
         .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def application_draft_get(*, service, applicant) -> Application | None:
+    """The citizen's open draft of ``service`` for its current form version, if any."""
+    return (
+        Application.objects.filter(
+            service=service, applicant=applicant, state=State.DRAFT, form_version=service.form_version
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 

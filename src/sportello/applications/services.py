@@ -3,10 +3,13 @@ checks who may act, locks the row, records the event and enqueues the e-mail in 
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,14 +18,27 @@ from sportello.catalog.visibility import can_start, effective_status
 from sportello.formschema import build_form_class, iter_fields
 
 from . import registration, states
-from .models import Application, ApplicationEvent, Attachment, Message, ProtocolEntry
+from .models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Message,
+    ProtocolEntry,
+    StatisticsRow,
+    StatisticsSnapshot,
+)
 from .protocol import get_provider
+from .selectors import application_draft_get
 from .signals import application_transitioned
 from .states import Actor, State
 from .tasks import application_notify, application_receipt_send
 
 
 class TransitionNotAllowed(ValidationError):
+    pass
+
+
+class RateLimited(ValidationError):
     pass
 
 
@@ -112,36 +128,67 @@ def _store_files(application, files, *, kind, user, message=None, field_key="") 
 
 
 @transaction.atomic
-def application_start(*, service: Service, applicant=None) -> Application:
+def _anonymous_limit(*, service: Service, origin: str, since_field: str, limit: int) -> None:
+    """At most ``limit`` anonymous applications per address and service per hour (counted on ``since_field``)."""
+    Service.objects.select_for_update().filter(pk=service.pk).first()  # one count at a time per service
+    recent = Application.objects.filter(
+        service=service,
+        applicant__isnull=True,
+        origin=origin,
+        **{f"{since_field}__gte": timezone.now() - timedelta(hours=1)},
+    ).count()
+    if recent >= limit:
+        raise RateLimited(
+            _("Troppe domande da questa rete per questo servizio: riprova tra un'ora."), code="rate_limited"
+        )
+
+
+@transaction.atomic
+def application_start(
+    *,
+    service: Service,
+    applicant=None,
+    origin: str = "",
+    cleaned_data: dict | None = None,
+    serialized: dict | None = None,
+) -> Application:
     """The citizen's open draft for ``service`` (resumed if one exists for the current form version).
 
-    ``applicant`` is None only for services with anonymous access used without logging in.
+    ``applicant`` is None only for services with anonymous access used without logging in; then ``origin`` (a keyed
+    hash of the client's address) is limited to ``ANONYMOUS_DRAFTS_PER_HOUR`` new drafts per service. With
+    ``cleaned_data``/``serialized`` the first page is saved in the same transaction (a draft is created only with
+    a valid first page: a GET never creates one).
     """
     status = effective_status(service.status, service.publish_from, service.publish_until, timezone.now())
     if not can_start(status) or service.form_version is None:
         raise ValidationError(_("Il servizio non è disponibile online."))
     if applicant is None and service.access_level != "anonymous":
         raise PermissionDenied("This service needs an authenticated citizen")
-    if applicant is not None:
-        draft = (
-            Application.objects.filter(
-                service=service, applicant=applicant, state=State.DRAFT, form_version=service.form_version
+    draft = application_draft_get(service=service, applicant=applicant) if applicant is not None else None
+    if draft is None:
+        if applicant is None:
+            _anonymous_limit(
+                service=service,
+                origin=origin,
+                since_field="created_at",
+                limit=settings.ANONYMOUS_DRAFTS_PER_HOUR,
             )
-            .order_by("-created_at")
-            .first()
+        draft = Application.objects.create(
+            municipality=service.municipality,
+            service=service,
+            form_version=service.form_version,
+            applicant=applicant,
+            applicant_name=(f"{applicant.last_name} {applicant.first_name}".strip() or applicant.username)
+            if applicant
+            else "",
+            applicant_fiscal_code=(applicant.fiscal_code or "") if applicant else "",
+            origin=origin if applicant is None else "",
         )
-        if draft:
-            return draft
-    return Application.objects.create(
-        municipality=service.municipality,
-        service=service,
-        form_version=service.form_version,
-        applicant=applicant,
-        applicant_name=(f"{applicant.last_name} {applicant.first_name}".strip() or applicant.username)
-        if applicant
-        else "",
-        applicant_fiscal_code=(applicant.fiscal_code or "") if applicant else "",
-    )
+    if cleaned_data is not None:
+        draft = application_save_page(
+            application=draft, user=applicant, page=0, cleaned_data=cleaned_data, serialized=serialized
+        )
+    return draft
 
 
 @transaction.atomic
@@ -211,6 +258,14 @@ def application_submit(*, application: Application, user) -> Application:
     """Submit the draft: check it is complete, register it in the protocol, compute the receipt hash."""
     application = _locked(application)
     _check_actor(user, application, Actor.CITIZEN)
+    if application.applicant_id is None and application.state == State.DRAFT:
+        # Each submission takes an official protocol number: anonymous ones are limited per address and service.
+        _anonymous_limit(
+            service=application.service,
+            origin=application.origin,
+            since_field="submitted_at",
+            limit=settings.ANONYMOUS_SUBMISSIONS_PER_HOUR,
+        )
     if application.state == State.DRAFT and _incomplete(application):
         raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
     _fire(application, "submit", user=user, actor=Actor.CITIZEN, notify=False)
@@ -405,6 +460,13 @@ def application_message_post(
 ) -> Message:
     """A message in the thread: staff may write internal notes; citizens only write to the office."""
     application = _locked(application)
+    if user is None:  # the applicant of an anonymous application has no account to be answered on
+        raise ValidationError(
+            _(
+                "La domanda è stata presentata senza accedere: per scrivere all'ufficio usa i recapiti del"
+                " servizio."
+            )
+        )
     from_office = application.applicant_id != user.pk
     if from_office:
         _check_actor(user, application, Actor.OPERATOR)
@@ -431,3 +493,55 @@ def application_message_post(
             application, ProtocolEntry.Kind.MESSAGE, from_office=from_office, message=message
         )
     return message
+
+
+# --- statistics ---
+
+
+def _seconds(value) -> int:
+    if value is None:
+        return 0
+    if not isinstance(value, timedelta):  # some backends hand back microseconds
+        value = timedelta(microseconds=float(value))
+    return round(value.total_seconds())
+
+
+@transaction.atomic
+def statistics_refresh(*, municipality) -> StatisticsSnapshot:
+    """Recompute the statistics of ``municipality``: one row per service, state and month of submission.
+
+    One ``GROUP BY`` over its submitted applications; the statistics page then reads a few thousand rows. The
+    snapshot row is locked, so two refreshes of one municipality (two machines, two ticks) run one after
+    the other and the last one wins.
+    """
+    snapshot, _created = StatisticsSnapshot.objects.select_for_update().get_or_create(
+        municipality=municipality, defaults={"refreshed_at": timezone.now()}
+    )
+    now = timezone.now()
+    closed = Q(state__in=states.FINAL_STATES, closed_at__isnull=False)
+    duration = ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField())
+    groups = (
+        Application.objects.for_municipality(municipality)
+        .filter(submitted_at__isnull=False)
+        .exclude(state=State.DRAFT)
+        .order_by()
+        .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone()))
+        .values("service_id", "state", "month")
+        .annotate(n=Count("pk"), closed=Count("pk", filter=closed), handling=Sum(duration, filter=closed))
+    )
+    rows = {}
+    for group in groups:
+        month = group["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        key = (group["service_id"], group["state"], month)
+        row = rows.setdefault(
+            key, StatisticsRow(snapshot=snapshot, service_id=key[0], state=key[1], month=month, count=0)
+        )
+        row.count += group["n"]
+        row.closed_count += group["closed"]
+        row.handling_seconds += _seconds(group["handling"])
+    snapshot.rows.all().delete()
+    StatisticsRow.objects.bulk_create(rows.values(), batch_size=2000)
+    snapshot.refreshed_at = now
+    snapshot.save(update_fields=["refreshed_at"])
+    return snapshot

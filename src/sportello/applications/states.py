@@ -72,7 +72,8 @@ TRANSITIONS = {
             Actor.SYSTEM,
         ),
         _t("register", {State.SUBMITTED}, State.REGISTERED, Actor.SYSTEM),
-        _t("take_charge", {State.REGISTERED, State.INTEGRATION_RECEIVED}, State.IN_PROGRESS, Actor.OPERATOR),
+        # Only a new application is taken in charge: once integrations come back it already has its operator.
+        _t("take_charge", {State.REGISTERED}, State.IN_PROGRESS, Actor.OPERATOR),
         _t(
             "request_integration",
             {State.IN_PROGRESS, State.INTEGRATION_RECEIVED},

@@ -95,20 +95,32 @@ def application_message_notify(*, message_id: int) -> None:
         "application__assigned_to",
     ).get(pk=message_id)
     application = message.application
+    if message.internal:
+        return  # a note among staff: nobody is e-mailed
     if message.from_office:
-        recipient, url = application.applicant, _citizen_url(application)
-        if recipient is None:
-            return  # anonymous applicants have no personal area to read and answer messages in
-        recipient = application.assigned_to
-        url = _staff_url(application, recipient.language) if recipient else ""
-    if recipient is None or not recipient.email:
+        # Anonymous applicants have no personal area to read and answer messages in.
+        if application.applicant is not None:
+            _message_email(message, application.applicant, _citizen_url(application))
+        return
+    # From the citizen: the operator handling it, else every operator enabled on the service.
+    office = (
+        [application.assigned_to]
+        if application.assigned_to
+        else application.service.operators.filter(is_active=True)
+    )
+    for operator in office:
+        _message_email(message, operator, _staff_url(application, operator.language))
+
+
+def _message_email(message, recipient, url: str) -> None:
+    if not recipient.email:
         return
     send_templated_email(
         to=[recipient.email],
         template="emails/application_message",
         language=recipient.language,
-        municipality=application.municipality,
-        context={"application": application, "message": message, "url": url},
+        municipality=message.application.municipality,
+        context={"application": message.application, "message": message, "url": url},
     )
 
 
@@ -153,8 +165,48 @@ def application_receipt_send(*, application_id: int) -> None:
 
 
 @task()
+def anonymous_drafts_purge() -> int:
+    """Delete anonymous drafts left untouched for ``ANONYMOUS_DRAFT_MAX_AGE_HOURS`` and their files (idempotent).
+
+    Nobody can resume them after their browser session is gone, and crawlers must not fill the database.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import Application, Attachment
+    from .states import State
+
+    limit = timezone.now() - timedelta(hours=settings.ANONYMOUS_DRAFT_MAX_AGE_HOURS)
+    stale = Application.objects.filter(applicant__isnull=True, state=State.DRAFT, updated_at__lt=limit)
+    purged = 0
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            application = stale.select_for_update(of=("self",)).filter(pk=pk).first()
+            if application is None:  # resumed meanwhile, or purged by another run
+                continue
+            files = [a.file for a in Attachment.objects.filter(application=application)]
+            application.delete()  # its attachments' rows go with it
+            transaction.on_commit(lambda files=files: [f.delete(save=False) for f in files])
+            purged += 1
+    return purged
+
+
+@task()
 def protocol_entry_register(*, entry_id: int, attempt: int = 0) -> None:
     """Register one ``ProtocolEntry`` in the municipality's external register (``registration.entry_run``)."""
     from .registration import entry_run
 
     entry_run(entry_id=entry_id, attempt=attempt)
+
+
+@task()
+def statistics_refresh_all() -> None:
+    """Periodic (``settings.PERIODIC_TASKS``): recompute the statistics of every municipality."""
+    from sportello.municipalities.models import Municipality
+
+    from .services import statistics_refresh
+
+    for municipality in Municipality.objects.order_by("pk"):
+        statistics_refresh(municipality=municipality)

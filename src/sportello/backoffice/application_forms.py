@@ -24,6 +24,23 @@ SORT_CHOICES = [
 assert {value for value, _label in SORT_CHOICES} == set(SORTS)
 
 
+# Dates outside these years are typing errors; bounding them also keeps "day + 1" and the time-zone
+# conversion of the filters away from Python's date limits (year 1 and 9999).
+FILTER_YEARS = (1900, 2100)
+
+
+class FilterDateField(forms.DateField):
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and not FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1]:
+            raise forms.ValidationError(
+                _("Indica una data tra il %(first)s e il %(last)s."),
+                code="out_of_range",
+                params={"first": FILTER_YEARS[0], "last": FILTER_YEARS[1]},
+            )
+        return day
+
+
 class ApplicationFilterForm(forms.Form):
     """The list's GET filters (Italian parameter names, as in the address bar)."""
 
@@ -35,13 +52,13 @@ class ApplicationFilterForm(forms.Form):
     )
     servizio = forms.TypedChoiceField(label=_("Servizio"), required=False, coerce=int, empty_value=None)
     stato = forms.ChoiceField(label=_("Stato"), required=False)
-    dal = forms.DateField(
+    dal = FilterDateField(
         label=_("Inviate dal"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    al = forms.DateField(
+    al = FilterDateField(
         label=_("Inviate fino al"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],

@@ -71,6 +71,9 @@ class FieldEditForm(forms.Form):
     maximum = forms.CharField(
         label=_("Valore massimo"), required=False, help_text=_("Per numeri e date (AAAA-MM-GG).")
     )
+    integer = forms.BooleanField(
+        label=_("Solo numeri interi"), required=False, help_text=_("Per i numeri: persone, figli, locali...")
+    )
     default = forms.CharField(label=_("Valore predefinito"), required=False)
     prefill = forms.ChoiceField(
         label=_("Precompila dall'identità digitale"), choices=PREFILL_CHOICES, required=False
@@ -152,6 +155,8 @@ class FieldEditForm(forms.Form):
                 value = (data.get(name) or "").strip()
                 if value:
                     validation[key] = self._number(value) if kind == "number" else value
+        if kind == "number" and data.get("integer"):
+            validation["integer"] = True
         if validation:
             field["validation"] = validation
         if (data.get("default") or "").strip():
@@ -199,6 +204,7 @@ class FieldEditForm(forms.Form):
             pattern=validation.get("pattern", ""),
             minimum=validation.get("min", ""),
             maximum=validation.get("max", ""),
+            integer=validation.get("integer", False),
             default=field.get("default", ""),
             prefill=field.get("prefill", ""),
             options="\n".join(

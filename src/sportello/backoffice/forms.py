@@ -1,12 +1,37 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import Role
 from sportello.municipalities.models import Municipality
 
 LOGO_MAX_BYTES = 1024 * 1024
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The platform's languages named in the language of the page ("Italiano, Inglese, Tedesco")."""
+    return [(code, get_language_info(code)["name_translated"]) for code, _name in settings.LANGUAGES]
+
+
+class LogoInput(forms.ClearableFileInput):
+    """The current coat of arms links to the page that serves it (media files have no public URL)."""
+
+    url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.url:
+            context["widget"]["value"] = _CurrentFile(str(value), self.url)
+        return context
+
+
+class _CurrentFile(str):
+    def __new__(cls, name, url):
+        current = super().__new__(cls, name.rsplit("/", 1)[-1])
+        current.url = url
+        return current
 
 
 class StaffInviteForm(forms.Form):
@@ -19,7 +44,7 @@ class StaffInviteForm(forms.Form):
     )
     email = forms.EmailField(label=_("E-mail"), help_text=_("Qui arriva la password temporanea."))
     role = forms.ChoiceField(label=_("Ruolo"), choices=Role.choices, initial=Role.OPERATOR)
-    language = forms.ChoiceField(label=_("Lingua delle comunicazioni"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Lingua delle comunicazioni"), choices=language_choices)
 
 
 class StaffRoleForm(forms.Form):
@@ -29,7 +54,7 @@ class StaffRoleForm(forms.Form):
 class MunicipalitySettingsForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Lingue attive"),
-        choices=settings.LANGUAGES,
+        choices=language_choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("L'italiano è sempre attivo ed è la lingua predefinita."),
     )
@@ -69,6 +94,14 @@ class MunicipalitySettingsForm(forms.ModelForm):
             ),
             "logo": _("PNG, JPEG o WebP, al massimo 1 MB."),
         }
+        widgets = {"logo": LogoInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sportello.core.urlutils import tenant_reverse
+
+        if self.instance.pk:
+            self.fields["logo"].widget.url = tenant_reverse("portal:logo", self.instance)
 
     def clean_languages(self):
         chosen = self.cleaned_data["languages"]

@@ -25,7 +25,7 @@ from sportello.catalog.services import (
 
 CARD_KEYS = ("addressed_to", "description", "how_to", "needed", "achieved", "timing", "cost", "more_info")
 OFFICE_KEYS = ("office_name", "office_address", "office_phone", "office_email", "office_hours")
-VALIDATION_RULES = ("min", "max", "min_length", "max_length", "pattern", "pattern_message")
+VALIDATION_RULES = ("min", "max", "integer", "min_length", "max_length", "pattern", "pattern_message")
 FORM_NOTE = "Modulo del catalogo dimostrativo"
 
 
@@ -143,6 +143,10 @@ def person(prefix: str, who: str) -> list[dict]:
 
 
 def privacy() -> dict:
+    return {**_privacy_declaration(), "privacy_notice": True}
+
+
+def _privacy_declaration() -> dict:
     return declaration(
         "privacy",
         tr(
@@ -476,6 +480,7 @@ ROOMS = {
                 "partecipanti",
                 tr("Partecipanti previsti", "Expected attendance", "Erwartete Teilnehmerzahl"),
                 required=True,
+                integer=True,
                 min=1,
                 max=120,
             ),
@@ -717,7 +722,9 @@ ALLOWANCE = {
         page("Richiedente", *applicant(phone_required=True), residence()),
         page(
             "Nucleo familiare e spese",
-            number_field("componenti", "Componenti del nucleo familiare", required=True, min=1, max=15),
+            number_field(
+                "componenti", "Componenti del nucleo familiare", required=True, integer=True, min=1, max=15
+            ),
             number_field("minori", "Di cui minorenni", min=0, max=14, default=0),
             select(
                 "situazione",

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from .filecontent import UnreadablePdf, pdf_active_content, signed_payload
 from .schema import (
     ADDRESS_PARTS,
     CHOICE_TYPES,
@@ -154,7 +155,10 @@ class NumberField(forms.DecimalField):
             value = normalize_number(value)
             if not _PLAIN_NUMBER.match(value):
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
+        number = super().to_python(value)
+        if self.decimal_places == 0 and number is not None and number == number.to_integral_value():
+            number = number.to_integral_value()  # "3,0" is the whole number 3
+        return number
 
 
 class NormalizedCodeField(forms.CharField):
@@ -263,6 +267,42 @@ class FileValidator:
                 code="file_content",
                 params={"extension": extension},
             )
+        if extension in ("pdf", "p7m"):
+            upload.seek(0)
+            data = upload.read()
+            upload.seek(0)
+            _check_document(data, extension)
+
+
+def _check_document(data: bytes, extension: str) -> None:
+    """A .p7m must be a real signed envelope; a PDF, bare or signed, must not run anything when opened."""
+    if extension == "p7m":
+        data = signed_payload(data)
+        if data is None:
+            raise ValidationError(
+                _(
+                    "Il file .p7m non è un documento firmato digitalmente valido (CAdES): "
+                    "invia il file firmato completo, con il documento al suo interno."
+                ),
+                code="file_signature",
+            )
+        if not data.startswith(b"%PDF-"):
+            return
+    try:
+        active = pdf_active_content(data)
+    except UnreadablePdf:
+        raise ValidationError(
+            _("Il PDF è protetto o non è leggibile: invia una copia senza password né protezioni."),
+            code="file_unreadable",
+        ) from None
+    if active:
+        raise ValidationError(
+            _(
+                "Il PDF contiene contenuti attivi (JavaScript o azioni che avviano programmi) e non può "
+                "essere accettato: salvalo di nuovo come PDF semplice, ad esempio con «Stampa in PDF», e riprova."
+            ),
+            code="file_active_content",
+        )
 
 
 def _content_matches(upload: UploadedFile, extension: str) -> bool:
@@ -426,9 +466,11 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
         )
     if kind == "number":
         low, high = parse_decimal(rules.get("min")), parse_decimal(rules.get("max"))
-        widget_attrs = {"inputmode": "decimal"}
+        integer = bool(rules.get("integer"))
+        widget_attrs = {"inputmode": "numeric" if integer else "decimal"}
         return NumberField(
             max_digits=NUMBER_MAX_DIGITS,
+            decimal_places=0 if integer else None,
             min_value=low,
             max_value=high,
             widget=forms.TextInput(attrs=widget_attrs),
@@ -439,6 +481,7 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
                 "max_value": _("Il valore deve essere al massimo %(limit_value)s."),
                 "max_digits": _("Il numero è troppo lungo."),
                 "max_whole_digits": _("Il numero è troppo lungo."),
+                "max_decimal_places": _("Inserisci un numero intero, senza decimali."),
             },
             **common,
         )
@@ -478,10 +521,12 @@ def build_field(spec: dict, *, language: str) -> forms.Field:
             choices=choices, widget=widget, error_messages={**messages, **invalid}, **common
         )
     if kind == "checkbox":
-        return forms.BooleanField(
+        checkbox = forms.BooleanField(
             error_messages={"required": _("Seleziona la casella per proseguire.")},
             **common,
         )
+        checkbox.privacy_notice = bool(spec.get("privacy_notice"))  # includes/field.html links the notice
+        return checkbox
     if kind == "file":
         settings = spec["file"]
         accept = ",".join(f".{extension}" for extension in settings["types"])

@@ -57,7 +57,7 @@ VALIDATION_KEYS_BY_TYPE = {
     "text": frozenset({"min_length", "max_length", "pattern", "pattern_message"}),
     "textarea": frozenset({"min_length", "max_length"}),
     "email": frozenset({"max_length"}),
-    "number": frozenset({"min", "max"}),
+    "number": frozenset({"min", "max", "integer"}),
     "date": frozenset({"min", "max"}),
 }
 
@@ -88,11 +88,13 @@ _FIELD = {
                 "pattern_message": {"$ref": "#/$defs/translatable"},
                 "min": _NUMBER_OR_DATE,
                 "max": _NUMBER_OR_DATE,
+                "integer": {"type": "boolean"},  # a count of people, children...: no decimals
             },
             "additionalProperties": False,
         },
         "default": {},
         "prefill": {"enum": list(PREFILL_SOURCES)},
+        "privacy_notice": {"type": "boolean"},  # a checkbox about the privacy notice links the notice
         "options": {
             "type": "array",
             "minItems": 1,
@@ -352,6 +354,8 @@ def _field_problems(field: dict) -> list[str]:
         problems.append(_("le opzioni non si applicano ai campi di tipo «%(type)s».") % type_name)
     if "file" in field and kind != "file":
         problems.append(_("le impostazioni del file si applicano solo ai campi di tipo «file».") % type_name)
+    if field.get("privacy_notice") and kind != "checkbox":
+        problems.append(_("il collegamento all'informativa privacy si applica solo alle caselle di spunta."))
     if "content" in field and kind != "static":
         problems.append(_("il contenuto si applica solo ai blocchi di testo (tipo «static»).") % type_name)
     if "prefill" in field and field["prefill"] not in PREFILL_BY_TYPE.get(kind, ()):
@@ -416,6 +420,10 @@ def _validation_problems(field: dict) -> list[str]:
                     bounds[rule] = Decimal(str(value))
         if len(bounds) == 2 and bounds["min"] > bounds["max"]:
             problems.append(_("il valore minimo supera il valore massimo."))
+        if rules.get("integer") and "default" in field:
+            number = parse_decimal(field["default"])
+            if number is not None and number != number.to_integral_value():
+                problems.append(_("il valore predefinito deve essere un numero intero."))
     if kind == "date":
         bounds = {}
         for rule in ("min", "max"):

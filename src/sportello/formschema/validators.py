@@ -1,5 +1,6 @@
 """Pure checks for Italian personal identifiers, IBANs and phone numbers, plus their Django validators."""
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -123,3 +124,31 @@ def validate_phone(value: str) -> None:
             ),
             code="phone",
         )
+
+
+_CADASTRAL_CODE = re.compile(r"^[A-Z]\d{3}$")
+
+
+@functools.cache
+def _cadastral_places() -> dict[str, str]:
+    """Cadastral code -> current name, from python-codicefiscale's maintained list of the Italian
+    municipalities (with their provinces) and of the foreign countries (codes Z...)."""
+    from codicefiscale.data import get_countries_data, get_municipalities_data
+
+    names: dict[str, tuple[str, str]] = {}
+    for place in get_municipalities_data() + get_countries_data():
+        province = place.get("province") or ""
+        name = place["name"] if province in ("", "EE") else f"{place['name']} ({province})"
+        # a code reused over time (boundary changes, renamings): keep the most recent record
+        since = place.get("date_created") or ""
+        if place["code"] not in names or since >= names[place["code"]][0]:
+            names[place["code"]] = (since, name)
+    return {code: name for code, (_since, name) in names.items()}
+
+
+def cadastral_place_name(code: str) -> str:
+    """ "Roma (RM)" for "H501", "Francia" for "Z110"; anything else (a name already, empty) unchanged."""
+    value = (code or "").strip()
+    if not _CADASTRAL_CODE.match(value.upper()):
+        return value
+    return _cadastral_places().get(value.upper(), value)

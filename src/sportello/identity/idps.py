@@ -98,6 +98,16 @@ def identity_provider_get(entity_id: str) -> IdentityProvider | None:
     return next((p for p in identity_providers() if p.entity_id == entity_id), None)
 
 
+def identity_provider_name(entity_id: str) -> str:
+    """The provider's display name; for one no longer configured, the host of its entity ID."""
+    provider = identity_provider_get(entity_id)
+    if provider is not None:
+        return provider.name
+    from urllib.parse import urlsplit
+
+    return urlsplit(entity_id).hostname or entity_id
+
+
 def metadata_sources() -> dict:
     """The ``metadata`` section of the pysaml2 configuration."""
     _providers, local, inline = _load(_cache_key())

@@ -1,7 +1,8 @@
 """Key pairs and self-signed certificates for the SAML service provider and the local test IdPs.
 
 Production supplies its own SP key and certificate (``SPID_SP_KEY_PATH``, ``SPID_SP_CERT_PATH``); outside
-production they are generated under ``var/saml/`` on first use. The SP certificate carries the subject
+production they are generated under ``var/saml/`` on first use, and generated again when the subject
+they were made for (e.g. the entity ID, which follows the port) has changed. The SP certificate carries the subject
 fields and extensions that the SPID rules require of a public-sector SP (AgID "Avviso SPID n.29 v3"):
 organizationName, commonName, uri (the entityID), organizationIdentifier ``PA:IT-<IPA code>``, countryName
 IT, localityName, the AgID certificate policies, keyUsage digitalSignature + nonRepudiation.
@@ -43,12 +44,8 @@ def _spid_policies() -> x509.CertificatePolicies:
     )
 
 
-def generate_key_pair(
-    key_path: Path, cert_path: Path, *, subject: CertificateSubject, days: int = 730, spid: bool = True
-) -> None:
-    """Write a new RSA-3072 key (mode 600) and a self-signed SHA-256 certificate."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name(
+def _name(subject: CertificateSubject) -> x509.Name:
+    return x509.Name(
         [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, subject.organization_name),
             x509.NameAttribute(NameOID.COMMON_NAME, subject.common_name),
@@ -58,6 +55,14 @@ def generate_key_pair(
             x509.NameAttribute(NameOID.LOCALITY_NAME, subject.locality_name),
         ]
     )
+
+
+def generate_key_pair(
+    key_path: Path, cert_path: Path, *, subject: CertificateSubject, days: int = 730, spid: bool = True
+) -> None:
+    """Write a new RSA-3072 key (mode 600) and a self-signed SHA-256 certificate."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = _name(subject)
     now = datetime.datetime.now(datetime.UTC)
     serial = x509.random_serial_number()
     builder = (
@@ -101,15 +106,27 @@ def generate_key_pair(
                 serialization.NoEncryption(),
             )
         )
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    tmp_cert = cert_path.with_suffix(cert_path.suffix + ".tmp")
+    tmp_cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     os.replace(tmp_key, key_path)
+    os.replace(tmp_cert, cert_path)
+
+
+def subject_matches(cert_path: Path, subject: CertificateSubject) -> bool:
+    """Whether the certificate at ``cert_path`` was issued for exactly ``subject`` (entity ID included)."""
+    try:
+        certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    except ValueError:
+        return False
+    return certificate.subject == _name(subject)
 
 
 def ensure_key_pair(
     key_path: Path, cert_path: Path, *, subject: CertificateSubject, spid: bool = True
 ) -> bool:
-    """Generate the pair if either file is missing; True when new files were written."""
-    if key_path.exists() and cert_path.exists():
+    """Generate the pair if either file is missing or the certificate names another subject (e.g. the
+    entity ID of another port); True when new files were written. Only used outside production."""
+    if key_path.exists() and cert_path.exists() and subject_matches(cert_path, subject):
         return False
     generate_key_pair(key_path, cert_path, subject=subject, spid=spid)
     return True

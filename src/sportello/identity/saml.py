@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import saml2
+import saml2.request
 from defusedxml import ElementTree
 from django.conf import settings
 from django.utils.translation import gettext_noop
@@ -387,26 +388,48 @@ def logout_response_verify(*, saml_response: str, expected_id: str | None) -> bo
     return status is not None and status.status_code.value == STATUS_SUCCESS
 
 
-def logout_request_answer(*, saml_request: str, relay_state: str | None):
-    """Answer an IdP-initiated LogoutRequest: (idp, location, signed LogoutResponse xml, name id)."""
+def logout_request_answer(
+    *, saml_request: str, binding: str, relay_state: str | None, sig_alg: str | None, signature: str | None
+):
+    """Answer an IdP-initiated LogoutRequest: (idp, location, signed LogoutResponse xml, name id).
+
+    The request must be signed by a known identity provider (in the XML for HTTP-POST, in the query for
+    HTTP-Redirect: ``sig_alg`` and ``signature``), addressed to our SLO endpoint for that binding, and fresh.
+    """
     saml_client = client()
+    receivers = saml_client.config.endpoint("single_logout_service", binding, "sp")
+    request = saml2.request.LogoutRequest(
+        saml_client.sec,
+        receivers,
+        saml_client.config.attribute_converters,
+        timeslack=settings.SPID_CLOCK_SKEW_SECONDS,
+    )
     try:
-        parsed = saml_client.parse_logout_request(saml_request, BINDING_HTTP_POST)
-    except Exception as error:
+        xml = saml_client.unravel(saml_request, binding, request.msgtype)
+        parsed = request.loads(
+            xml,
+            binding,
+            origdoc=saml_request,
+            must=True,  # pysaml2 only requires it when configured as an IdP
+            relay_state=relay_state,
+            sigalg=sig_alg,
+            signature=signature,
+        )
+        verified = parsed is not None and parsed.verify()
+    except Exception as error:  # pysaml2 raises many types: all mean "refused"
         raise SamlError(
             gettext_noop("Richiesta di uscita non valida."), f"LogoutRequest: {error!r}"
         ) from error
+    if not verified or parsed.message is None:
+        raise SamlError(gettext_noop("Richiesta di uscita non valida."), "LogoutRequest not verified")
     message = parsed.message
     idp = message.issuer.text.strip() if message.issuer is not None and message.issuer.text else ""
-    location = slo_location(saml_client, idp)
+    location = slo_location(saml_client, idp) if identity_provider_get(idp) is not None else None
     if not location:
-        raise SamlError(gettext_noop("Richiesta di uscita non valida."), f"no SLO endpoint for {idp}")
-    response = saml_client.create_logout_response(
-        message, [BINDING_HTTP_POST], sign=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256
-    )
+        raise SamlError(gettext_noop("Richiesta di uscita non valida."), f"no known IdP with SLO: {idp}")
+    response = saml_client.create_logout_response(message, [BINDING_HTTP_POST], sign=False)
     response.issuer = _issuer(saml_client.config.entityid)
     response.destination = location
-    response.signature = None
     signed = saml_client.sign(response, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
     name_id = message.name_id.text if message.name_id is not None else None
     return idp, location, str(signed), name_id

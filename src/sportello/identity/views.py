@@ -1,7 +1,9 @@
 """SPID/CIE views: the login page of a municipality, the SAML endpoints of the service provider."""
 
 import logging
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from djangosaml2.cache import OutstandingQueriesCache
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 
 from sportello.accounts.services import citizen_login_record
 from sportello.core.urlutils import safe_next, tenant_reverse
@@ -36,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 MAX_OUTSTANDING = 5
 PENDING_LOGOUT_KEY = "_sportello_pending_logout"
+CITIZEN_SESSION_KEY = "_sportello_citizen_session"
 
 
 def _default_next(municipality) -> str:
@@ -196,6 +200,9 @@ def acs(request):
         name_id=result.name_id,
         session_index=result.session_index,
     )
+    # The IdP's logout arrives cross-site, where the (SameSite=Lax) session cookie is not sent but the SAML
+    # one is: it remembers which session to end.
+    request.saml_session[CITIZEN_SESSION_KEY] = request.session.session_key
     target = safe_next(request, state.get("next"))
     if target is None:
         target = _default_next(municipality) if municipality is not None else "/"
@@ -259,16 +266,20 @@ def single_logout(request):
             )
         return redirect(tenant_reverse("portal:home", municipality))
     if data.get("SAMLRequest"):
+        # Only the binding that matches the method: HTTP-POST signs the XML, HTTP-Redirect the query.
+        binding = BINDING_HTTP_POST if request.method == "POST" else BINDING_HTTP_REDIRECT
         try:
             idp, location, xml, name_id = logout_request_answer(
-                saml_request=data["SAMLRequest"], relay_state=data.get("RelayState")
+                saml_request=data["SAMLRequest"],
+                binding=binding,
+                relay_state=data.get("RelayState"),
+                sig_alg=data.get("SigAlg") if binding == BINDING_HTTP_REDIRECT else None,
+                signature=data.get("Signature") if binding == BINDING_HTTP_REDIRECT else None,
             )
         except SamlError as error:
             logger.warning("LogoutRequest refused: %s", error.detail)
             return HttpResponse(_("Richiesta di uscita non valida."), status=400, content_type="text/plain")
-        auth = request.session.get(SESSION_KEY) or {}
-        if auth.get("idp") == idp and (name_id is None or auth.get("name_id") == name_id):
-            logout(request)
+        _citizen_sessions_end(request, idp=idp, name_id=name_id)
         fields = {"SAMLResponse": encode_message(xml)}
         if data.get("RelayState"):
             fields["RelayState"] = data["RelayState"]
@@ -276,6 +287,24 @@ def single_logout(request):
             request, "identity/post_form.html", {"action": location, "fields": fields, "logout": True}
         )
     return HttpResponse(status=400)
+
+
+def _citizen_sessions_end(request, *, idp: str, name_id: str | None) -> None:
+    """End the session of the citizen named in an IdP's LogoutRequest: this browser's, or the one its SAML
+    cookie recorded at login (the session cookie is not sent on the IdP's cross-site POST)."""
+
+    def matches(session) -> bool:
+        auth = session.get(SESSION_KEY) or {}
+        return bool(name_id) and auth.get("idp") == idp and auth.get("name_id") == name_id
+
+    if matches(request.session):
+        logout(request)
+    key = request.saml_session.get(CITIZEN_SESSION_KEY)
+    if key:
+        recorded = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+        if recorded.exists(key) and matches(recorded):
+            recorded.delete()
+            request.saml_session.pop(CITIZEN_SESSION_KEY, None)
 
 
 @require_safe

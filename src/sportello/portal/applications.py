@@ -1,5 +1,7 @@
 """The citizen's side of applications: fill the form page by page, check, submit, follow, answer."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,17 +15,19 @@ from sportello.applications import services as applications
 from sportello.applications.models import Application, Attachment
 from sportello.applications.receipts import render_receipt_pdf
 from sportello.applications.states import Actor, State, available
+from sportello.core.clientip import client_fingerprint
 from sportello.core.downloads import file_download
+from sportello.core.middleware import ANONYMOUS_APPLICATIONS_SESSION_KEY
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
-from sportello.identity.session import login_url
+from sportello.identity.session import citizen_level, login_url
 from sportello.payments.selectors import application_payments, paid_at_submission
 from sportello.payments.services import payment_request_at_submission
 
 from .forms import CitizenMessageForm
 
-SESSION_KEY = "anonymous_applications"
+SESSION_KEY = ANONYMOUS_APPLICATIONS_SESSION_KEY
 
 
 def remember_anonymous(request, application: Application) -> None:
@@ -55,6 +59,27 @@ def get_citizen_application(request, pk: int) -> Application:
     return application
 
 
+def citizen_application(view):
+    """Citizen views of one application: it must be this citizen's, and the session must have the SPID level
+    its service needs (a lower one is sent to authenticate again, as when starting the service)."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        application = get_citizen_application(request, pk)
+        needed = application.service.access_level
+        if not levels.level_satisfies(citizen_level(request), needed):
+            # After a POST the citizen comes back to the application's page, not to a form to resubmit.
+            next_url = (
+                request.get_full_path()
+                if request.method in ("GET", "HEAD")
+                else _url(request, "portal:application_detail", application)
+            )
+            return redirect(login_url(request, next_url=next_url, level=needed))
+        return view(request, application, **kwargs)
+
+    return wrapper
+
+
 def _identity(user) -> dict:
     if user is None:
         return {}
@@ -75,8 +100,8 @@ def _url(request, name: str, application: Application, **query) -> str:
 
 
 @never_cache
-def application_fill(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_fill(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
     definition = application.form_version.definition
@@ -101,30 +126,67 @@ def application_fill(request, pk: int):
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
-                if page + 1 < pages:
-                    return redirect(_url(request, "portal:application_fill", application, pagina=page + 1))
-                return redirect(_url(request, "portal:application_summary", application))
+                return _after_page(request, application, page, pages)
     else:
         initial = initial_values(definition, _identity(application.applicant)) | application.data
         form = form_class(initial=initial)
     files = {a.field_key: a for a in application.attachments.filter(kind=Attachment.Kind.FORM)}
+    return _render_page(request, application.service, form, page, pages, files=files)
+
+
+def _after_page(request, application: Application, page: int, pages: int):
+    if page + 1 < pages:
+        return redirect(_url(request, "portal:application_fill", application, pagina=page + 1))
+    return redirect(_url(request, "portal:application_summary", application))
+
+
+def _render_page(request, service, form, page: int, pages: int, *, files=None, status: int = 200):
     context = {
-        "application": application,
-        "service": application.service,
+        "service": service,
         "form": form,
         "page": page,
         "pages": pages,
         "page_title": form.page_title,
-        "files": files,
+        "files": files or {},
     }
-    return render(request, "portal/applications/fill.html", context)
+    return render(request, "portal/applications/fill.html", context, status=status)
+
+
+def application_first_page(request, service):
+    """The first page of a new application, at the service's start URL: the draft is created only when this page
+    is sent valid, so crawlers and link prefetchers (GET) create nothing."""
+    definition = service.form_version.definition
+    pages = len(definition["pages"])
+    form_class = build_form_class(definition, language=request.LANGUAGE_CODE, page=0)
+    citizen = _citizen(request)
+    if request.method != "POST":
+        form = form_class(initial=initial_values(definition, _identity(citizen)))
+        return _render_page(request, service, form, 0, pages)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            application = applications.application_start(
+                service=service,
+                applicant=citizen,
+                origin=client_fingerprint(request) if citizen is None else "",
+                cleaned_data=form.cleaned_data,
+                serialized=serialize(definition, form.cleaned_data),
+            )
+        except applications.RateLimited as error:
+            messages.error(request, " ".join(error.messages))
+            return _render_page(request, service, form, 0, pages, status=429)
+        if citizen is None:
+            remember_anonymous(request, application)
+        return _after_page(request, application, 0, pages)
+    return _render_page(request, service, form, 0, pages)
 
 
 @never_cache
-def application_summary(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_summary(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
+    status = 200
     needs_payment = paid_at_submission(application.service)
     if request.method == "POST" and needs_payment:
         try:
@@ -138,6 +200,9 @@ def application_summary(request, pk: int):
     elif request.method == "POST":
         try:
             applications.application_submit(application=application, user=_citizen(request))
+        except applications.RateLimited as error:
+            messages.error(request, " ".join(error.messages))
+            status = 429
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         except (applications.TransitionNotAllowed, PermissionDenied):
@@ -157,11 +222,12 @@ def application_summary(request, pk: int):
             "complete": complete,
             "needs_payment": needs_payment,
         },
+        status=status,
     )
 
 
-def application_submitted(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_submitted(request, application: Application):
     if application.state == State.DRAFT:
         return redirect(_url(request, "portal:application_summary", application))
     return render(
@@ -171,9 +237,9 @@ def application_submitted(request, pk: int):
     )
 
 
-def application_receipt(request, pk: int):
+@citizen_application
+def application_receipt(request, application: Application):
     """The PDF receipt: the one kept at submission, or the same document rendered again from the stored data."""
-    application = get_citizen_application(request, pk)
     if application.submitted_at is None:
         raise Http404("Not submitted")
     stored = application.attachments.filter(kind=Attachment.Kind.RECEIPT).first()
@@ -199,8 +265,8 @@ def application_list(request):
     return render(request, "portal/applications/list.html", {"page": page})
 
 
-def application_detail(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_detail(request, application: Application):
     if application.state == State.DRAFT:
         return redirect(_url(request, "portal:application_fill", application))
     actions = available(application.state, Actor.CITIZEN)
@@ -212,9 +278,9 @@ def application_detail(request, pk: int):
         ),
         "events": application.events.all(),
         "thread": application.messages.filter(internal=False).prefetch_related("attachments"),
-        "documents": application.attachments.filter(
-            kind__in=[Attachment.Kind.FORM, Attachment.Kind.OUTCOME, Attachment.Kind.RECEIPT]
-        ),
+        # every document of the file the citizen may see: the form's, the messages' (integrations included),
+        # the outcome and the receipt; never an internal note's
+        "documents": application.attachments.exclude(message__internal=True),
         "can_withdraw": "withdraw" in actions and application.service.allow_withdrawal,
         "can_answer": "answer_integration" in actions,
         "can_write": application.applicant_id is not None and application.state != State.DRAFT,
@@ -225,8 +291,8 @@ def application_detail(request, pk: int):
 
 
 @require_POST
-def application_withdraw(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_withdraw(request, application: Application):
     try:
         applications.application_withdraw(application=application, user=_citizen(request))
     except ValidationError as error:
@@ -237,9 +303,9 @@ def application_withdraw(request, pk: int):
 
 
 @require_POST
-def application_message(request, pk: int):
+@citizen_application
+def application_message(request, application: Application):
     """A message to the office; while integrations are requested it is the answer that sends them."""
-    application = get_citizen_application(request, pk)
     form = CitizenMessageForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -265,8 +331,8 @@ def application_message(request, pk: int):
     return redirect(_url(request, "portal:application_detail", application) + "#messaggi")
 
 
-def application_document(request, pk: int, attachment_pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def application_document(request, application: Application, attachment_pk: int):
     attachment = application.attachments.exclude(message__internal=True).filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404("No such document")

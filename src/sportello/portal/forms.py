@@ -9,9 +9,9 @@ class CitizenMessageForm(forms.Form):
         label=_("Messaggio"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
     )
     files = MultipleFileField(
-        types=["pdf", "jpg", "jpeg", "png"],
+        types=["pdf", "p7m", "jpg", "jpeg", "png"],
         max_size_mb=10,
         max_files=5,
         label=_("Allegati"),
-        help_text=_("PDF, JPEG o PNG, al massimo 10 MB ciascuno, fino a 5 file."),
+        help_text=_("PDF, PDF firmato (.p7m), JPEG o PNG, al massimo 10 MB ciascuno, fino a 5 file."),
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
-from sportello.applications.services import application_start
+from sportello.applications.selectors import application_draft_get
 from sportello.catalog.constants import Category, Status
 from sportello.catalog.jsonld import service_jsonld
 from sportello.catalog.selectors import (
@@ -22,7 +22,7 @@ from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, login_url
 from sportello.municipalities.selectors import municipality_search
 
-from .applications import remember_anonymous
+from .applications import application_first_page
 
 MUNICIPALITIES_PER_PAGE = 48
 
@@ -168,7 +168,8 @@ def service_conditions(request, service_slug: str):
 
 @never_cache
 def service_start(request, service_slug: str):
-    """Start a service: status and access level are checked, then the citizen's draft is created or resumed."""
+    """Start a service: status and access level are checked, then the citizen's draft is resumed, or the first
+    page of a new one is shown (the draft is created when it is sent)."""
     service, status = _visible_service(request, service_slug)
     if not can_start(status):
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
@@ -179,7 +180,7 @@ def service_start(request, service_slug: str):
             request, "portal/service_unavailable.html", {"service": service, "no_form": True}, status=409
         )
     applicant = request.user if request.user.is_authenticated else None
-    application = application_start(service=service, applicant=applicant)
-    if applicant is None:
-        remember_anonymous(request, application)
-    return redirect(tenant_reverse("portal:application_fill", request.municipality, pk=application.pk))
+    draft = application_draft_get(service=service, applicant=applicant) if applicant else None
+    if draft is not None:
+        return redirect(tenant_reverse("portal:application_fill", request.municipality, pk=draft.pk))
+    return application_first_page(request, service)

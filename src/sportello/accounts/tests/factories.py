@@ -31,3 +31,20 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     role = Role.OPERATOR
+
+
+def give_privacy_consent(user, municipality=None):
+    """The citizen accepted the current privacy terms of ``municipality`` (default: every one there is)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from sportello.accounts.models import PrivacyConsent
+    from sportello.municipalities.models import Municipality
+
+    for town in [municipality] if municipality else Municipality.objects.all():
+        PrivacyConsent.objects.get_or_create(
+            user=user,
+            municipality=town,
+            version=settings.PRIVACY_TERMS_VERSION,
+            defaults={"accepted_at": timezone.now()},
+        )

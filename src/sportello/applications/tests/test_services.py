@@ -68,7 +68,6 @@ def test_full_handling_journey(application, applicant, mori_operator, run_tasks)
     s.application_take_charge(application=application, user=mori_operator)
     s.application_request_integration(application=application, user=mori_operator, body="Manca l'ISEE.")
     s.application_answer_integration(application=application, user=applicant, body="Ecco l'ISEE.")
-    s.application_take_charge(application=application, user=mori_operator)
     s.application_accept(application=application, user=mori_operator, motivation="Requisiti verificati.")
     application.refresh_from_db()
     assert application.state == State.ACCEPTED and application.closed_at
@@ -79,7 +78,6 @@ def test_full_handling_journey(application, applicant, mori_operator, run_tasks)
         "take_charge",
         "request_integration",
         "answer_integration",
-        "take_charge",
         "accept",
     ]
     assert [m.body for m in application.messages.all()] == ["Manca l'ISEE.", "Ecco l'ISEE."]

@@ -25,7 +25,6 @@ def test_every_state_is_reachable():
         ("take_charge", State.REGISTERED, Actor.OPERATOR),
         ("request_integration", State.IN_PROGRESS, Actor.OPERATOR),
         ("answer_integration", State.INTEGRATION_REQUESTED, Actor.CITIZEN),
-        ("take_charge", State.INTEGRATION_RECEIVED, Actor.OPERATOR),
         ("accept", State.IN_PROGRESS, Actor.OPERATOR),
         ("reject", State.INTEGRATION_RECEIVED, Actor.OPERATOR),
         ("withdraw", State.REGISTERED, Actor.CITIZEN),
@@ -41,6 +40,7 @@ def test_allowed(name, state, actor):
     [
         ("submit", State.REGISTERED, Actor.CITIZEN),
         ("accept", State.REGISTERED, Actor.OPERATOR),  # must be taken in charge first
+        ("take_charge", State.INTEGRATION_RECEIVED, Actor.OPERATOR),  # already in someone's charge
         ("accept", State.IN_PROGRESS, Actor.CITIZEN),  # wrong actor
         ("withdraw", State.ACCEPTED, Actor.CITIZEN),
         ("withdraw", State.IN_PROGRESS, Actor.OPERATOR),

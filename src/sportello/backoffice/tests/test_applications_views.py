@@ -14,6 +14,7 @@ from sportello.applications.models import Application, Attachment, Message
 from sportello.applications.states import State
 from sportello.applications.tests.factories import submitted_application
 from sportello.catalog.tests.factories import ServiceFactory
+from sportello.formschema.tests import files
 
 BASE = "/comune-di-mori/it/operatori/pratiche"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -416,8 +417,11 @@ def test_disallowed_transition_changes_nothing(operator_client, application):
         (SimpleUploadedFile("virus.exe", b"MZ\x90\x00"), "Il tipo di file non è ammesso"),
         (SimpleUploadedFile("finto.pdf", b"<html>not a pdf</html>"), "Il contenuto del file non corrisponde"),
         (SimpleUploadedFile("grande.pdf", PDF + b"0" * (10 * 1024 * 1024)), "Il file è troppo grande"),
+        (SimpleUploadedFile("script.pdf", files.JAVASCRIPT_PDF), "Il PDF contiene contenuti attivi"),
+        (SimpleUploadedFile("avvia.pdf", files.LAUNCH_PDF), "Il PDF contiene contenuti attivi"),
+        (SimpleUploadedFile("falso.p7m", b"\x30\x03\x02\x01\x00"), "non è un documento firmato"),
     ],
-    ids=["wrong-type", "fake-pdf", "too-big"],
+    ids=["wrong-type", "fake-pdf", "too-big", "javascript-pdf", "launch-pdf", "fake-p7m"],
 )
 def test_bad_uploads_are_refused_and_nothing_changes(
     operator_client, application, mori_operator, upload, message
@@ -598,3 +602,96 @@ def test_dashboard_links_the_list_with_the_open_count(operator_client, applicati
     page = soup(operator_client.get("/comune-di-mori/it/operatori/"))
     assert page.select_one("[data-element=open-applications]").get_text(strip=True) == "1 pratica aperta."
     assert page.find("a", string="Vai all'elenco pratiche")["href"] == f"{BASE}/"
+
+
+@pytest.mark.parametrize("params", [{"al": "9999-12-31"}, {"dal": "0001-01-01"}, {"dal": "31/12/9999"}])
+def test_out_of_range_dates_are_reported_not_a_500(admin_client, application, params):
+    listing = admin_client.get(f"{BASE}/", params)
+    assert listing.status_code == 200
+    assert "Indica una data tra il 1900 e il 2100." in errors(listing)
+    for export_format in ("csv", "xlsx"):
+        export = admin_client.get(f"{BASE}/esporta/", {"formato": export_format, **params})
+        assert export.status_code == 400
+        assert "I filtri non sono validi" in export.content.decode()
+
+
+def test_export_fails_before_streaming_when_the_query_fails(admin_client, application):
+    """A failing query is an error response, never a 200 download cut short half-way."""
+    from django.db import DatabaseError, connection
+
+    def database_gone(execute, sql, params, many, context):
+        if "applications_application" in sql:
+            raise DatabaseError("the database went away")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(database_gone), pytest.raises(DatabaseError):
+        admin_client.get(f"{BASE}/esporta/", {"formato": "csv"})
+    export = admin_client.get(f"{BASE}/esporta/", {"formato": "csv"})
+    assert application.number in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_integrations_received_do_not_offer_taking_charge_again(
+    operator_client, application, mori_operator, applicant
+):
+    s.application_take_charge(application=application, user=mori_operator)
+    s.application_request_integration(application=application, user=mori_operator, body="Manca l'ISEE.")
+    s.application_answer_integration(application=application, user=applicant, body="Eccolo.")
+    application.refresh_from_db()
+    assert application.state == State.INTEGRATION_RECEIVED and application.assigned_to == mori_operator
+    page = soup(operator_client.get(f"{BASE}/{application.pk}/"))
+    actions = [i["value"] for i in page.select("input[name=azione]")]
+    assert "take_charge" not in actions and "Prendi in carico" not in page.get_text()
+    assert actions == ["assign", "request_integration", "accept", "reject", "cancel"]
+    before = snapshot(application)
+    post_action(operator_client, application, "take_charge")
+    assert snapshot(application) == before
+
+
+def test_statistics_are_read_from_the_snapshot_the_scheduler_refreshes(
+    client, mori, mori_operator, mori_admin, applicant, nido, mensa, settings
+):
+    """The page sums a precomputed summary (fast on a million rows); the periodic task brings it up to date."""
+    from django.utils.module_loading import import_string
+
+    submitted_application(municipality=mori, applicant=applicant, service=nido)
+    submitted_application(municipality=mori, applicant=applicant, service=mensa)
+    url = "/comune-di-mori/it/operatori/statistiche/"
+
+    def per_service(user):
+        client.force_login(user)
+        table = soup(client.get(url)).select_one("#tabella-servizi")
+        return {
+            tr.th.get_text(strip=True): tr.select("td")[-1].get_text(strip=True)
+            for tr in table.select("tbody tr")
+        }
+
+    assert per_service(mori_admin) == {"Asilo nido": "1", "Mensa scolastica": "1"}
+    assert per_service(mori_operator) == {"Asilo nido": "1"}  # only the services enabled for them
+    submitted_application(municipality=mori, applicant=applicant, service=nido)
+    assert per_service(mori_admin) == {"Asilo nido": "1", "Mensa scolastica": "1"}  # as of the snapshot
+
+    path, interval = settings.PERIODIC_TASKS["applications.statistics_refresh"]
+    assert interval <= 600
+    import_string(path).call()
+    assert per_service(mori_admin) == {"Asilo nido": "2", "Mensa scolastica": "1"}
+    assert per_service(mori_operator) == {"Asilo nido": "2"}
+    assert (
+        "Dati aggiornati al"
+        in soup(client.get(url)).select_one("[data-element=statistics-refreshed-at]").text
+    )
+
+
+def test_counts_agree_with_their_number(admin_client, application, mori, applicant, nido, mori_admin):
+    one = soup(admin_client.get(f"{BASE}/")).select_one("p[role=status]").get_text(strip=True)
+    assert one == "1 pratica trovata."
+    closed = submitted_application(municipality=mori, applicant=applicant, service=nido)
+    assert (
+        soup(admin_client.get(f"{BASE}/")).select_one("p[role=status]").get_text(strip=True)
+        == "2 pratiche trovate."
+    )
+    s.application_cancel(application=closed, user=mori_admin, motivation="Doppia")
+    Application.objects.filter(pk=closed.pk).update(
+        closed_at=closed.submitted_at + datetime.timedelta(days=1)
+    )
+    page = soup(admin_client.get("/comune-di-mori/it/operatori/statistiche/"))
+    assert page.select_one("[data-element=average-handling-days]").get_text(strip=True) == "1,0 giorno"

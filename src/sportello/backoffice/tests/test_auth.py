@@ -44,8 +44,25 @@ def test_wrong_password_gets_an_italian_message_and_no_session(client, mori_oper
 def test_staff_of_another_municipality_cannot_log_in_here(client, mori, trento_admin):
     response = login(client, "admin-trento")
     assert response.status_code == 200
-    assert "non è abilitato all&#x27;area operatori di Comune di Mori" in response.content.decode()
+    assert "Nome utente o password non corretti" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_login_does_not_reveal_that_another_municipality_account_password_is_right(
+    client, mori, trento_admin
+):
+    """The same page for a right and a wrong password: the form is no oracle for other offices' passwords."""
+
+    def errors(password):
+        page = BeautifulSoup(login(Client(), "admin-trento", password).content, "html.parser")
+        return [e.get_text(" ", strip=True) for e in page.select(".alert, .invalid-feedback")]
+
+    right, wrong = errors(TEST_PASSWORD), errors("sbagliata")
+    assert right == wrong and right
+    # and a right password there counts as a failure, so the lockout cannot tell them apart either
+    for _ in range(5):
+        login(client, "admin-trento")
+    assert login(client, "admin-trento", "sbagliata").status_code == 429
 
 
 def test_citizen_account_cannot_log_in_as_staff(client, mori, citizen):

@@ -287,6 +287,27 @@ def test_admin_previews_a_draft_and_publishes_it(admin_client, client, mori):
     assert client.get("/comune-di-mori/it/servizi/nuovo/").status_code == 200
 
 
+def test_form_editor_offers_whole_numbers_only(admin_client, mori):
+    service = ServiceFactory(municipality=mori)
+    add = f"{BASE}/{service.pk}/modulo/campo/"
+    data = {
+        "type": "number",
+        "key": "persone",
+        "page": "0",
+        "label_it": "Persone",
+        "minimum": "1",
+        "integer": "on",
+    }
+    assert admin_client.post(add, data).status_code == 302
+    service.refresh_from_db()
+    [field] = service.form_version.definition["pages"][0]["fields"]
+    assert field["validation"] == {"min": 1, "integer": True}
+    edit = admin_client.get(f"{BASE}/{service.pk}/modulo/campo/persone/")
+    from bs4 import BeautifulSoup
+
+    assert BeautifulSoup(edit.content, "html.parser").select_one("input[name=integer]").has_attr("checked")
+
+
 def test_topics_outside_the_controlled_vocabulary_are_refused(admin_client, mori):
     response = admin_client.post(f"{BASE}/nuovo/", {**GENERAL, "topics": "Anagrafe, Famiglia, Infanzia"})
     assert response.status_code == 200

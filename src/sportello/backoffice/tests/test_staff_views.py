@@ -180,3 +180,25 @@ def test_bad_municipality_data_and_bad_logos_are_refused_and_change_nothing(
     mori.refresh_from_db()
     assert mori.phone != "0464 123456"
     assert not mori.logo
+
+
+def test_municipality_settings_link_the_current_logo_and_name_languages_in_one_language(
+    client, mori, mori_admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(mori_admin)
+    data = _settings_data(mori, logo=SimpleUploadedFile("stemma.png", _png(), content_type="image/png"))
+    assert client.post(f"{BASE}/ente/", data).status_code == 302
+    page = BeautifulSoup(client.get(f"{BASE}/ente/").content, "html.parser")
+    current = page.select_one("input[name=logo]").find_parent().find("a")
+    assert current is not None
+    logo = client.get(current["href"])
+    assert logo.status_code == 200 and logo["Content-Type"].startswith("image/")
+    labels = [label.get_text(strip=True) for label in page.select("input[name=languages] + label")]
+    assert labels == ["Italiano", "Inglese", "Tedesco"]
+    page_en = BeautifulSoup(client.get("/comune-di-mori/de/operatori/ente/").content, "html.parser")
+    assert [lb.get_text(strip=True) for lb in page_en.select("input[name=languages] + label")] == [
+        "Italienisch",
+        "Englisch",
+        "Deutsch",
+    ]

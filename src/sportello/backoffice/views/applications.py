@@ -132,6 +132,7 @@ def application_list(request):
             "page": page,
             "counts": counts,
             "total": _number(counts.for_state(filters.state)),
+            "total_count": counts.for_state(filters.state),
             "num_pages": _number(page.paginator.num_pages),
             "state_links": state_links,
             "columns": columns,
@@ -362,9 +363,8 @@ EXPORT_HEADER = [
 XLSX_MAX_ROWS = 100_000
 
 
-def _export_rows(queryset, *, text_dates: bool):
-    state_labels = dict(State.choices)
-    rows = queryset.select_related("service", "assigned_to").only(
+def _export_queryset(queryset):
+    return queryset.select_related("service", "assigned_to").only(
         "protocol_year",
         "protocol_number",
         "service__name",
@@ -377,7 +377,11 @@ def _export_rows(queryset, *, text_dates: bool):
         "assigned_to__last_name",
         "assigned_to__username",
     )
-    for application in rows.iterator(chunk_size=2000):
+
+
+def _export_rows(queryset, *, text_dates: bool):
+    state_labels = dict(State.choices)
+    for application in _export_queryset(queryset).iterator(chunk_size=2000):
 
         def when(value):
             if value is None:
@@ -387,21 +391,21 @@ def _export_rows(queryset, *, text_dates: bool):
 
         assignee = application.assigned_to
         yield [
-            value
-            for value in (
-                application.number,
-                application.service.name,
-                application.applicant_name,
-                application.applicant_fiscal_code,
-                str(state_labels.get(application.state, application.state)),
-                when(application.submitted_at),
-                (assignee.get_full_name() or assignee.username) if assignee else "",
-                when(application.closed_at),
-            )
+            application.number,
+            application.service.name,
+            application.applicant_name,
+            application.applicant_fiscal_code,
+            str(state_labels.get(application.state, application.state)),
+            when(application.submitted_at),
+            (assignee.get_full_name() or assignee.username) if assignee else "",
+            when(application.closed_at),
         ]
 
 
 def _csv_response(queryset, filename):
+    # The export's query runs once (for one row) before the response starts: a query that fails (bad
+    # parameters, a database that does not answer) is then an error page, not a 200 download cut short.
+    list(_export_queryset(queryset)[:1])
     rows = _export_rows(queryset, text_dates=True)
     response = StreamingHttpResponse(csv_stream(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -442,20 +446,22 @@ def application_export(request):
 
 # --- Statistics ---
 
-OVERDUE_SHOWN = 200
+OVERDUE_SHOWN = 50
 
 
 @operator_required
 def statistics(request):
     user, municipality = request.user, request.municipality
-    by_service = selectors.applications_by_service_and_state(user=user, municipality=municipality)
+    snapshot = selectors.statistics_snapshot(municipality=municipality)
+    scope = {"user": user, "municipality": municipality, "snapshot": snapshot}
+    by_service = selectors.applications_by_service_and_state(**scope)
     used_states = {state for row in by_service for state in row["counts"]}
     state_columns = [(value, label) for value, label in State.choices if value in used_states]
     for row in by_service:
         row["cells"] = [row["counts"].get(value, 0) for value, _label in state_columns]
     totals = [sum(row["counts"].get(value, 0) for row in by_service) for value, _label in state_columns]
-    per_month = selectors.applications_per_month(user=user, municipality=municipality)
-    average = selectors.average_handling_days(user=user, municipality=municipality)
+    per_month = selectors.applications_per_month(**scope)
+    average = selectors.average_handling_days(**scope)
     overdue_queryset = selectors.overdue_applications(user=user, municipality=municipality)
     overdue = list(overdue_queryset[:OVERDUE_SHOWN])
     for application in overdue:
@@ -471,9 +477,12 @@ def statistics(request):
             "per_month": per_month,
             "chart": _bar_chart(per_month),
             "average_days": average,
+            # the plural form follows the number shown, to one decimal ("1,0 giorno", "1,5 giorni")
+            "average_days_form": 1 if average is not None and round(average, 1) == 1 else 2,
             "overdue": overdue,
             "overdue_count": overdue_queryset.count(),
             "overdue_shown": OVERDUE_SHOWN,
+            "refreshed_at": snapshot.refreshed_at,
         },
     )
 

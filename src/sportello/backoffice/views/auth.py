@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from sportello.accounts.roles import has_role
 from sportello.accounts.services import user_password_change
+from sportello.accounts.throttling import address_wait, device_remember, known_device
+from sportello.core.clientip import client_ip
 from sportello.core.urlutils import safe_next, tenant_reverse
 
 from ..decorators import operator_required
@@ -25,7 +27,6 @@ class StaffLoginForm(AuthenticationForm):
             "Nome utente o password non corretti. Dopo 5 tentativi errati l'accesso viene bloccato per 15 minuti."
         ),
         "inactive": gettext_lazy("Questo account è disattivato."),
-        "not_staff": gettext_lazy("Questo account non è abilitato all'area operatori di %(municipality)s."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -34,13 +35,14 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def confirm_login_allowed(self, user):
+        """An account without a role here gets the wrong-password answer, and counts as a failed attempt:
+        neither the message nor the lockout tells an attacker that another office's password is right."""
         super().confirm_login_allowed(user)
         if not has_role(user, self.request.municipality):
-            raise ValidationError(
-                self.error_messages["not_staff"],
-                code="not_staff",
-                params={"municipality": self.request.municipality.name},
+            user_login_failed.send(
+                sender=type(self), credentials={"username": user.get_username()}, request=self.request
             )
+            raise self.get_invalid_login_error()
 
 
 def _safe_next(request) -> str | None:
@@ -53,15 +55,35 @@ def _safe_next(request) -> str | None:
 def login_view(request):
     """Shows the form even to a logged-in user: logging in here replaces the session (switch account)."""
     if request.method == "POST":
+        if not known_device(request):
+            wait = address_wait(client_ip(request))
+            if wait:
+                return _address_throttled(request, wait)
         form = StaffLoginForm(request, data=request.POST)
         if form.is_valid():
-            login(request, form.get_user())
-            return redirect(
+            user = form.get_user()
+            login(request, user)
+            response = redirect(
                 _safe_next(request) or tenant_reverse("backoffice:dashboard", request.municipality)
             )
+            device_remember(request, response, user.get_username())
+            return response
     else:
         form = StaffLoginForm(request)
     return render(request, "backoffice/login.html", {"form": form, "next": _safe_next(request) or ""})
+
+
+def _address_throttled(request, wait: int):
+    """Too many failures from this address: this attempt is not even checked (see accounts.throttling)."""
+    message = ngettext(
+        "Troppi tentativi di accesso non riusciti da questa rete: riprova tra %(seconds)d secondo.",
+        "Troppi tentativi di accesso non riusciti da questa rete: riprova tra %(seconds)d secondi.",
+        wait,
+    ) % {"seconds": wait}
+    context = {"form": StaffLoginForm(request), "throttled": message, "next": _safe_next(request) or ""}
+    response = render(request, "backoffice/login.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def lockout(request, credentials, *args, **kwargs):

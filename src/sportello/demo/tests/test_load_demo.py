@@ -39,3 +39,26 @@ def test_demo_prints_the_temporary_passwords(db, settings, tmp_path, capsys):
     line = next(line for line in output.splitlines() if "nuovo-mori" in line)
     password = line.rsplit(": ", 1)[1]
     assert User.objects.get(username="nuovo-mori").check_password(password)
+
+
+def test_readme_says_what_the_demo_private_service_is(client, db, settings, tmp_path):
+    """Private: out of the lists, open to anyone with the link (README says so, and so it is)."""
+    from pathlib import Path
+
+    from bs4 import BeautifulSoup
+
+    from sportello.catalog.constants import Status
+    from sportello.catalog.models import Service
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+    private = Service.objects.get(municipality__slug="comune-di-mori", status=Status.PRIVATE)
+    listing = BeautifulSoup(client.get("/comune-di-mori/it/servizi/").content, "html.parser")
+    assert private.name not in listing.get_text()
+    assert client.get(f"/comune-di-mori/it/servizi/{private.slug}/").status_code == 200  # anonymous visitor
+    readme = " ".join((Path(settings.PROJECT_DIR) / "README.md").read_text().split())
+    assert (
+        "one private service, left out of the lists and the search but reachable by anyone who has its link"
+        in readme
+    )
+    assert "private and one draft seen only by administrators" not in readme

@@ -710,3 +710,42 @@ def test_display_values_do_not_leak_the_language():
     with translation.override("it"):
         display_values(full(), {"privacy": True}, "en")
         assert translation.get_language() == "it"
+
+
+@pytest.mark.parametrize(
+    "typed, ok", [("3", True), ("12", True), ("3,0", True), ("3.5", False), ("3,5", False)]
+)
+def test_integer_numbers_refuse_decimals(typed, ok):
+    rules = {"integer": True, "min": 1, "max": 120}
+    result = clean_one(typed, type="number", validation=rules)
+    assert result[0] is ok
+    if not ok:
+        assert result[1] == ["Inserisci un numero intero, senza decimali."]
+    form = build_form_class(one_field(type="number", validation=rules), language="it")()
+    assert form.fields["campo"].widget.attrs["inputmode"] == "numeric"
+
+
+def test_demo_expected_attendance_is_an_integer():
+    from sportello.demo.catalog import ROOMS
+    from sportello.formschema import iter_fields
+
+    definition = ROOMS["form"]
+    [(page, spec)] = [(p, f) for p, f in iter_fields(definition) if f["key"] == "partecipanti"]
+    assert spec["validation"]["integer"] is True
+    field = build_form_class(definition, language="it", page=page).base_fields["partecipanti"]
+    with pytest.raises(Exception, match="numero intero"):
+        field.clean("3.5")
+    assert field.clean("35") == 35
+
+
+def test_a_privacy_checkbox_links_the_notice_and_only_checkboxes_may():
+    from sportello.formschema import validate_definition
+
+    form_class = build_form_class(one_field(type="checkbox", privacy_notice=True), language="it")
+    assert form_class.base_fields["campo"].privacy_notice is True
+    assert (
+        build_form_class(one_field(type="checkbox"), language="it").base_fields["campo"].privacy_notice
+        is False
+    )
+    with pytest.raises(DefinitionError, match="caselle di spunta"):
+        validate_definition(one_field(type="text", privacy_notice=True))

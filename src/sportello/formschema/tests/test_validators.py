@@ -157,3 +157,21 @@ def test_phone_validator_speaks_italian():
 
 def test_normalize_code_removes_spaces_and_uppercases():
     assert normalize_code(" it60 x054\t2811 ") == "IT60X0542811"
+
+
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        ("H501", "Roma (RM)"),
+        ("F728", "Mori (TN)"),
+        ("l378", "Trento (TN)"),
+        ("Z110", "Francia"),
+        ("Roma", "Roma"),  # already a name
+        ("", ""),
+        ("X999", "X999"),  # unknown: shown as received
+    ],
+)
+def test_cadastral_place_name(code, name):
+    from sportello.formschema.validators import cadastral_place_name
+
+    assert cadastral_place_name(code) == name

@@ -5,9 +5,11 @@ whole SAML exchange (signed AuthnRequest, signed Response, single logout) runs l
 only when ``"demo_idp"`` is in ``settings.SANDBOX_PROVIDERS``, which production refuses.
 """
 
+import base64
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -15,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
-from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_TRANSIENT
+from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from ..keys import CertificateSubject, ensure_key_pair
-from ..saml_config import ATTRIBUTE_MAP_DIR, xmlsec_binary
+from ..saml_config import ATTRIBUTE_MAP_DIR, slo_url, xmlsec_binary
 
 
 @dataclass(frozen=True)
@@ -175,3 +177,38 @@ def demo_idp_server(kind: str) -> Server:
     config = IdPConfig()
     config.load(_config_dict(DEMO_IDPS[kind], with_sp=True))
     return Server(config=config)
+
+
+def demo_idp_logout_request(
+    kind: str, *, name_id: str, session_index: str | None, binding: str = BINDING_HTTP_POST, sign: bool = True
+) -> tuple[str, dict]:
+    """The demo IdP starts single logout (the citizen left from another service): a LogoutRequest to the SP.
+
+    Returns (method, fields): for HTTP-POST the XML is signed inside, for HTTP-Redirect the query is signed.
+    """
+    idp = DEMO_IDPS[kind]
+    server = demo_idp_server(kind)
+    request_id, request = server.create_logout_request(
+        destination=slo_url(),
+        issuer_entity_id=settings.SPID_SP_ENTITY_ID,
+        name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, name_qualifier=idp.entity_id(), text=name_id),
+        session_indexes=[session_index] if session_index else None,
+        sign=sign and binding == BINDING_HTTP_POST,
+        sign_alg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+    )
+    info = server.apply_binding(
+        binding,
+        str(request),
+        slo_url(),
+        relay_state="demo-idp-logout",
+        sign=sign and binding == BINDING_HTTP_REDIRECT,
+        sigalg=SIG_RSA_SHA256,
+    )
+    if binding == BINDING_HTTP_REDIRECT:
+        location = dict(info["headers"])["Location"]
+        return "get", dict(parse_qsl(urlsplit(location).query))
+    return "post", {
+        "SAMLRequest": base64.b64encode(str(request).encode()).decode(),
+        "RelayState": "demo-idp-logout",
+    }

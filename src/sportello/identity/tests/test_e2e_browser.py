@@ -37,7 +37,9 @@ def test_accedi_demo_idp_and_back_logged_in(page, mori, sp_at_live_server):
     page.locator(".dropdown-menu[aria-labelledby='citizen-menu']").get_by_role(
         "link", name="Area personale"
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Benvenuto nella tua area personale")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Informativa sul trattamento dei dati personali"
+    )
     page.locator("label[for='id_accept']").click()  # Bootstrap Italia draws the box on the label
     page.get_by_role("button", name="Continua").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Area personale")

@@ -73,7 +73,8 @@ def test_step_up_asks_to_authenticate_again_at_the_higher_level(client, mori):
     response = client.get(LOGIN, {"next": SERVICE, "livello": "spid2"})
     assert response.status_code == 200
     assert "livello di sicurezza più alto" in response.content.decode()
-    # The personal area needs level 2 too.
+    # The personal area needs level 2 too (once the privacy notice, asked at any level, is accepted).
+    client.post("/comune-di-mori/it/area-personale/privacy/", {"accept": "on"})
     response = client.get("/comune-di-mori/it/area-personale/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 

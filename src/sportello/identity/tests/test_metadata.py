@@ -67,3 +67,30 @@ def test_sp_certificate_has_the_spid_subject_fields(client, settings):
     assert subject["2.5.4.6"] == "IT"
     policies = certificate.extensions.get_extension_for_class(x509.CertificatePolicies).value
     assert "1.3.76.16.4.2.1" in {p.policy_identifier.dotted_string for p in policies}
+
+
+def test_sp_certificate_of_another_entity_id_is_regenerated(settings, tmp_path):
+    """A certificate left by `make run PORT=<other>` names another entity ID: outside production it is replaced."""
+    from cryptography import x509
+
+    from sportello.identity.keys import CertificateSubject, generate_key_pair
+    from sportello.identity.saml_config import ensure_sp_keys
+
+    settings.SPID_SP_KEY_PATH, settings.SPID_SP_CERT_PATH = tmp_path / "sp.key", tmp_path / "sp.crt"
+    stale = CertificateSubject(
+        common_name=settings.SPID_SP_ORGANIZATION_DISPLAY_NAME,
+        organization_name=settings.SPID_SP_ORGANIZATION_NAME,
+        entity_id="http://127.0.0.1:8123/spid/metadata/",
+        organization_identifier=f"PA:IT-{settings.SPID_SP_IPA_CODE}",
+        locality_name=settings.SPID_SP_LOCALITY,
+    )
+    generate_key_pair(settings.SPID_SP_KEY_PATH, settings.SPID_SP_CERT_PATH, subject=stale)
+    old_key = settings.SPID_SP_KEY_PATH.read_bytes()
+
+    ensure_sp_keys()
+    certificate = x509.load_pem_x509_certificate(settings.SPID_SP_CERT_PATH.read_bytes())
+    uri = certificate.subject.get_attributes_for_oid(x509.ObjectIdentifier("2.5.4.83"))[0].value
+    assert uri == settings.SPID_SP_ENTITY_ID
+    assert settings.SPID_SP_KEY_PATH.read_bytes() != old_key
+    ensure_sp_keys()  # a matching pair is kept as it is
+    assert certificate == x509.load_pem_x509_certificate(settings.SPID_SP_CERT_PATH.read_bytes())

@@ -112,3 +112,62 @@ def test_logout_without_slo_support_is_local(client, mori, monkeypatch):
     assert response.status_code == 302 and response["Location"] == "/comune-di-mori/it/"
     assert "_auth_user_id" not in client.session
     assert client.get(AREA).status_code == 302
+
+
+def test_personal_area_shows_names_not_codes(client, mori):
+    """Place of birth as the municipality's name, the identity provider by its name, levels in words."""
+    from bs4 import BeautifulSoup
+
+    _login(client)
+    client.post(CONSENT, {"accept": "on"})
+    page = BeautifulSoup(client.get(AREA).content, "html.parser")
+    identity = {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
+        for dt in page.select("dl dt")
+    }
+    assert identity["Luogo di nascita"] == "Roma (RM)"
+    idp = DEMO_IDPS["spid"]
+    access = page.select_one("#access-title").find_parent("section")
+    assert idp.entity_id() not in access.get_text()
+    cells = [td.get_text(strip=True) for td in access.select("tbody tr:first-child td")]
+    assert cells[1] == str(idp.name) and cells[2] == "SPID livello 2"
+
+
+def test_privacy_notice_is_asked_at_first_access_before_anything_is_submitted(
+    client, mori, settings, tmp_path
+):
+    """A citizen coming to start a service accepts the notice first, then lands where they were going."""
+    from bs4 import BeautifulSoup
+
+    from sportello.applications.models import Application
+    from sportello.catalog.constants import AccessLevel
+    from sportello.catalog.services import service_form_save
+    from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    service = ServiceFactory(municipality=mori, slug="contributo", access_level=AccessLevel.SPID1)
+    service_form_save(service=service, definition=SIMPLE_DEFINITION)
+    start = "/comune-di-mori/it/servizi/contributo/accedi/"
+    response = _login(client, next_url=start, level="spid1")
+    assert response["Location"] == start
+    for url in (start, "/comune-di-mori/it/pratiche/", AREA):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(CONSENT), url
+    assert not Application.objects.exists() and not PrivacyConsent.objects.exists()
+
+    consent_url = client.get(start)["Location"]
+    page = client.get(consent_url)  # a SPID level 1 session is enough to read and accept the notice
+    assert page.status_code == 200
+    checkbox = BeautifulSoup(page.content, "html.parser").select_one("input[name=accept]").find_parent("div")
+    assert checkbox.find("a", href="/comune-di-mori/it/privacy/")
+    response = client.post(consent_url, {"accept": "on"})
+    assert response.status_code == 302 and response["Location"] == start
+    assert PrivacyConsent.objects.get().version == settings.PRIVACY_TERMS_VERSION
+    assert client.get(start).status_code == 200  # now the form itself (no draft until the first POST)
+    assert not Application.objects.exists()
+
+
+def test_consent_page_never_sends_elsewhere(client, mori):
+    _login(client)
+    response = client.post(CONSENT + "?next=https://evil.example.org/", {"accept": "on"})
+    assert response.status_code == 302 and response["Location"] == AREA

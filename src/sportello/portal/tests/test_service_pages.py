@@ -9,6 +9,7 @@ from sportello.applications.states import State
 from sportello.catalog.constants import AccessLevel, Kind, Status
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
+from sportello.formschema.tests import files
 
 BASE = "/comune-di-mori/it"
 
@@ -219,7 +220,12 @@ def test_spid_services_send_unauthenticated_citizens_to_login_with_the_level(cli
 def test_a_citizen_authenticated_at_a_lower_level_is_asked_to_authenticate_again(client, mori, db):
     service = ServiceFactory(municipality=mori, slug="x", access_level=AccessLevel.SPID2)
     service_form_save(service=service, definition=SIMPLE_DEFINITION)
+    from django.conf import settings
+
+    from sportello.accounts.services import privacy_consent_give
+
     citizen = UserFactory(fiscal_code="RSSMRA85T10A562S")
+    privacy_consent_give(user=citizen, municipality=mori, version=settings.PRIVACY_TERMS_VERSION)
     client.force_login(citizen)
     session = client.session
     session["citizen_auth"] = {"level": "spid1"}
@@ -260,15 +266,17 @@ def test_filling_is_validated_on_the_server_page_by_page_then_submitted_with_a_r
     }
     service = ServiceFactory(municipality=mori, slug="x")
     service_form_save(service=service, definition=definition)
-    fill = client.get(f"{BASE}/servizi/x/accedi/")["Location"]
-    assert fill.endswith("/compila/")
-    assert "Richiedente" in client.get(f"{fill}?pagina=1").content.decode()  # no skipping ahead
-    bad = client.post(fill, {"nome": "", "email": "x"})
+    start = f"{BASE}/servizi/x/accedi/"
+    assert "Richiedente" in client.get(start).content.decode()  # the first page, at the start URL
+    bad = client.post(start, {"nome": "", "email": "x"})
     assert bad.status_code == 200 and "Questo campo è obbligatorio" in bad.content.decode()
-    assert (
-        client.post(fill, {"nome": "<b>Anna</b>", "email": "anna@example.org"})["Location"]
-        == f"{fill}?pagina=1"
-    )
+    from sportello.applications.models import Application
+
+    assert not Application.objects.exists()  # nothing stored until the first page is valid
+    page_two_url = client.post(start, {"nome": "<b>Anna</b>", "email": "anna@example.org"})["Location"]
+    fill = page_two_url.removesuffix("?pagina=1")
+    assert fill.endswith("/compila/") and page_two_url == f"{fill}?pagina=1"
+    assert client.get(fill).status_code == 200
     page_two = client.get(f"{fill}?pagina=1").content.decode()
     assert "Leggi con attenzione." in page_two and "Dettagli" in page_two
     assert client.post(f"{fill}?pagina=1", {"figli": "99"}).status_code == 200
@@ -317,6 +325,10 @@ def test_home_shows_featured_services(client, mori):
         (("virus.exe", b"MZ\x90\x00"), "Il tipo di file non è ammesso"),
         (("finto.pdf", b"<html>not a pdf</html>"), "Il contenuto del file non corrisponde"),
         (("grande.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024 + 1)), "Il file è troppo grande"),
+        (("script.pdf", files.JAVASCRIPT_PDF), "Il PDF contiene contenuti attivi"),
+        (("nascosto.pdf", files.COMPRESSED_JAVASCRIPT_PDF), "Il PDF contiene contenuti attivi"),
+        (("firmato.pdf.p7m", files.p7m(files.JAVASCRIPT_PDF)), "Il PDF contiene contenuti attivi"),
+        (("falso.p7m", b"MIIBfalso"), "non è un documento firmato"),
     ],
 )
 def test_citizens_bad_attachments_are_refused_and_nothing_changes(client, mori, mori_admin, upload, message):
@@ -379,3 +391,23 @@ def test_citizens_download_their_documents_but_not_internal_ones(
         and "lettera.pdf" in response["Content-Disposition"]
     )
     assert client.get(f"{BASE}/pratiche/{application.pk}/documenti/{internal.pk}").status_code == 404
+
+
+def test_citizens_send_a_signed_p7m_document(client, mori, mori_admin, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.applications.tests.factories import submitted_application
+
+    settings.MEDIA_ROOT = tmp_path
+    citizen = UserFactory(fiscal_code="RSSMRA85T10A562S")
+    application = submitted_application(municipality=mori, applicant=citizen)
+    client.force_login(citizen)
+    signed = files.p7m(files.PLAIN_PDF)
+    response = client.post(
+        f"{BASE}/pratiche/{application.pk}/messaggi",
+        {"body": "Delega firmata", "files": SimpleUploadedFile("delega.pdf.p7m", signed)},
+        follow=True,
+    )
+    assert "Messaggio inviato all&#x27;ufficio." in response.content.decode()
+    attachment = application.attachments.get(name="delega.pdf.p7m")
+    assert attachment.file.read() == signed
