@@ -16,26 +16,27 @@ from sportello.payments import services as payments
 from sportello.payments.notices import render_notice_pdf, render_receipt_pdf
 from sportello.payments.providers import ProviderError
 
-from .applications import _citizen, _url, get_citizen_application
+from .applications import _citizen, _url, citizen_application
 
 PAYMENT_STATES = (State.PAYMENT_PENDING, State.PAYMENT_OUTCOME_PENDING, State.PAYMENT_FAILED)
 
 
-def _payment(request, pk, payment_pk=None):
-    application = get_citizen_application(request, pk)
+def _payment(application, payment_pk=None):
+    """The application's current payment, or the one named (always one of this application's)."""
     if payment_pk is None:
         payment = selectors.current_payment(application)
     else:
         payment = selectors.application_payments(application).filter(pk=payment_pk).first()
     if payment is None:
         raise Http404("No payment")
-    return application, payment
+    return payment
 
 
 @never_cache
-def payment_choose(request, pk: int):
+@citizen_application
+def payment_choose(request, application):
     """After confirming: the amount and its budget lines, and the two pagoPA modes."""
-    application, payment = _payment(request, pk)
+    payment = _payment(application)
     if application.state not in PAYMENT_STATES and not payment.is_open:
         return redirect(_url(request, "portal:application_detail", application))
     return render(
@@ -46,8 +47,9 @@ def payment_choose(request, pk: int):
 
 
 @require_POST
-def payment_online(request, pk: int):
-    application, payment = _payment(request, pk)
+@citizen_application
+def payment_online(request, application):
+    payment = _payment(application)
     back = request.build_absolute_uri(_url(request, "portal:payment_return", application))
     try:
         url = payments.payment_checkout_start(payment=payment, ok_url=back, cancel_url=back, error_url=back)
@@ -64,9 +66,10 @@ def _unavailable() -> str:
 
 
 @never_cache
-def payment_return(request, pk: int):
+@citizen_application
+def payment_return(request, application):
     """Back from the checkout: whatever the address says, ask the provider; "in verifica" refreshes itself."""
-    application, payment = _payment(request, pk)
+    payment = _payment(application)
     try:
         payment = payments.payment_refresh(payment=payment, source="return")
     except ProviderError:
@@ -80,8 +83,8 @@ def payment_return(request, pk: int):
 
 
 @require_POST
-def payment_retry(request, pk: int):
-    application = get_citizen_application(request, pk)
+@citizen_application
+def payment_retry(request, application):
     try:
         payments.payment_request_at_submission(application=application, user=_citizen(request))
     except ValidationError as error:
@@ -96,16 +99,18 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @never_cache
-def payment_notice(request, pk: int, payment_pk: int):
-    _application, payment = _payment(request, pk, payment_pk)
+@citizen_application
+def payment_notice(request, application, payment_pk: int):
+    payment = _payment(application, payment_pk)
     if payment.status not in ("created", "pending"):
         raise Http404("Not payable")
     return _pdf(render_notice_pdf(payment), f"avviso-{payment.notice_number}.pdf")
 
 
 @never_cache
-def payment_receipt(request, pk: int, payment_pk: int):
-    _application, payment = _payment(request, pk, payment_pk)
+@citizen_application
+def payment_receipt(request, application, payment_pk: int):
+    payment = _payment(application, payment_pk)
     if payment.status != "paid":
         raise Http404("Not paid")
     return _pdf(render_receipt_pdf(payment), f"ricevuta-pagamento-{payment.iuv}.pdf")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from sportello.accounts.tests.factories import give_privacy_consent
 from sportello.applications.states import State
 from sportello.payments.models import Payment, Status
 from sportello.payments.tests.factories import cie_service, filled_application, payment_settings
@@ -16,13 +17,19 @@ def cie(mori):
     return cie_service(mori)
 
 
-@pytest.fixture
-def logged(client, citizen):
-    client.force_login(citizen)
+def _login(client, user):
+    """A citizen logged in with SPID level 2 who already accepted the privacy notice."""
+    give_privacy_consent(user)
+    client.force_login(user)
     session = client.session
     session["citizen_auth"] = {"level": "spid2"}
     session.save()
     return client
+
+
+@pytest.fixture
+def logged(client, citizen, mori):
+    return _login(client, citizen)
 
 
 def _confirm(client, cie, citizen):
@@ -98,7 +105,7 @@ def test_another_citizen_sees_nothing(client, cie, citizen):
 
     application = _confirm_as(client, cie, citizen)
     other = UserFactory(fiscal_code="VRDLGU80A01H501X")
-    client.force_login(other)
+    _login(client, other)
     payment = Payment.objects.get()
     for url in (
         f"{BASE}/pratiche/{application.pk}/pagamento/",
@@ -110,5 +117,5 @@ def test_another_citizen_sees_nothing(client, cie, citizen):
 
 
 def _confirm_as(client, cie, citizen):
-    client.force_login(citizen)
+    _login(client, citizen)
     return _confirm(client, cie, citizen)
