@@ -15,17 +15,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 MORI = "/comune-di-mori/it"
 
 
-def test_payment_pages_have_no_wcag_violations(page, mori, mori_admin, sp_at_live_server, settings, tmp_path):
+def test_payment_pages_have_no_wcag_violations(
+    page, mori, mori_admin, sp_at_live_server, demo_spid_login, settings, tmp_path
+):
     from sportello.accounts.models import User
 
     settings.MEDIA_ROOT = tmp_path
     payment_settings(mori)
     service = cie_service(mori)
     page.goto(f"{MORI}/login/?next={MORI}/pratiche/")
-    page.get_by_text("Entra con SPID").click()
-    page.get_by_role("link", name="SPID di prova (demo)").click()
-    page.get_by_label(re.compile(r"Mario Rossi")).check()
-    page.get_by_role("button", name="Accedi come questo cittadino").click()
+    demo_spid_login(page, "Mario Rossi")
     page.wait_for_url(re.compile(r"/pratiche/"))
     citizen = User.objects.get(fiscal_code="RSSMRA80A01H501U")
     application = filled_application(service, citizen)

@@ -18,7 +18,7 @@ MORI = "/comune-di-mori/it"
 
 
 def test_citizen_pays_cie_in_the_sandbox_operator_sees_it_accounting_and_reconciliation(
-    browser, live_server, sp_at_live_server, mori, mori_operator, settings, tmp_path
+    browser, live_server, sp_at_live_server, demo_spid_login, mori, mori_operator, settings, tmp_path
 ):
     from playwright.sync_api import expect
 
@@ -34,10 +34,7 @@ def test_citizen_pays_cie_in_the_sandbox_operator_sees_it_accounting_and_reconci
     ).new_page()
     citizen.goto(f"{MORI}/servizi/carta-identita/")
     citizen.locator("[data-element=service-online-access]").click()
-    citizen.get_by_text("Entra con SPID").click()
-    citizen.get_by_role("link", name="SPID di prova (demo)").click()
-    citizen.get_by_label(re.compile(r"Giulia Bianchi")).check()
-    citizen.get_by_role("button", name="Accedi come questo cittadino").click()
+    demo_spid_login(citizen, "Giulia Bianchi")
     citizen.locator("label[for=id_motivo_0]").click()  # Bootstrap Italia styles the radio under its label
     citizen.get_by_role("button", name="Avanti").click()
     citizen.get_by_role("button", name="Conferma e vai al pagamento").click()
