@@ -72,6 +72,7 @@ bench: $(STAMP)
 		*) echo "make bench needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
 	$(BIN)/python bench/applications_list.py
 	$(BIN)/python bench/scheduling.py
+	$(BIN)/python bench/reconcile_flow.py
 
 # The multi-node proof (bench/multinode.py): HAProxy, two web nodes, PgBouncer, two workers, two schedulers.
 multinode: export SPORTELLO_ENV = test

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "sportello.applications",
     "sportello.integrations",
     "sportello.scheduling",
+    "sportello.payments",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -403,6 +404,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sportello.api.schema.postprocess",
     ],
+    "payments.poll": ("sportello.payments.tasks.payments_poll", 60),
+    # Hourly: the task writes and e-mails yesterday's export once per municipality and day (the first run).
+    "payments.accounting_export": ("sportello.payments.tasks.accounting_export_daily", 3600),
 }
 
 # Anonymous applications (services with anonymous access, used without logging in), per address and service:

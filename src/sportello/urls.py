@@ -16,6 +16,12 @@ handler500 = "sportello.core.views.error_500"
 municipality_patterns = [
     path("operatori/", include("sportello.backoffice.urls")),
     path("", include("sportello.identity.urls")),
+    # The pagoPA sandbox's checkout page: demo and test settings only, refused in production.
+    *(
+        [path("pagopa-sandbox/", include("sportello.payments.sandbox_urls"))]
+        if "pagopa_sandbox" in settings.SANDBOX_PROVIDERS
+        else []
+    ),
     path("", include("sportello.portal.urls")),
 ]
 

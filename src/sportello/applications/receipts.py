@@ -5,12 +5,11 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
+from sportello.core.pdf import pdf_document, pdf_table
 from sportello.formschema import display_values
 
 
@@ -18,16 +17,10 @@ def render_receipt_pdf(application, *, language: str = "it") -> bytes:
     styles = getSampleStyleSheet()
     buffer = BytesIO()
     municipality = application.municipality
-    document = SimpleDocTemplate(
+    document = pdf_document(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
         title=_("Ricevuta della domanda %(number)s") % {"number": application.number},
         author=municipality.name,
-        invariant=1,
     )
     text = lambda value: Paragraph(escape(str(value)).replace("\n", "<br/>"), styles["BodyText"])  # noqa: E731
     story = [
@@ -46,12 +39,12 @@ def render_receipt_pdf(application, *, language: str = "it") -> bytes:
         [_("Richiedente"), text(f"{application.applicant_name} — {application.applicant_fiscal_code}")],
         [_("Versione del modulo"), text(application.form_version.number)],
     ]
-    story += [_table(head), Spacer(1, 6 * mm), Paragraph(escape(_("Dati inviati")), styles["Heading3"])]
+    story += [pdf_table(head), Spacer(1, 6 * mm), Paragraph(escape(_("Dati inviati")), styles["Heading3"])]
     rows = [
         [text(label), text(value or "—")]
         for label, value in display_values(application.form_version.definition, application.data, language)
     ]
-    story += [_table(rows or [[_("Nessun dato"), ""]]), Spacer(1, 6 * mm)]
+    story += [pdf_table(rows or [[_("Nessun dato"), ""]]), Spacer(1, 6 * mm)]
     story.append(
         Paragraph(
             escape(_("Impronta SHA-256 dei dati inviati: %(hash)s") % {"hash": application.receipt_sha256}),
@@ -66,9 +59,7 @@ def render_text_pdf(application, *, title: str, body: str, when) -> bytes:
     """A communication (message, outcome) as a PDF, the main document of its protocol entry."""
     styles = getSampleStyleSheet()
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, author=application.municipality.name, invariant=1
-    )
+    document = pdf_document(buffer, title=title, author=application.municipality.name)
     story = [
         Paragraph(escape(application.municipality.name), styles["Title"]),
         Paragraph(escape(title), styles["Heading2"]),
@@ -81,17 +72,3 @@ def render_text_pdf(application, *, title: str, body: str, when) -> bytes:
     ]
     document.build(story)
     return buffer.getvalue()
-
-
-def _table(rows):
-    table = Table(rows, colWidths=[55 * mm, 115 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-            ]
-        )
-    )
-    return table

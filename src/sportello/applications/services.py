@@ -248,6 +248,11 @@ def _missing_required(application: Application) -> list[str]:
     return missing
 
 
+def _incomplete(application: Application) -> bool:
+    pages = len(application.form_version.definition["pages"])
+    return set(application.pages_done) != set(range(pages)) or bool(_missing_required(application))
+
+
 @transaction.atomic
 def application_submit(*, application: Application, user) -> Application:
     """Submit the draft: check it is complete, register it in the protocol, compute the receipt hash."""
@@ -261,10 +266,7 @@ def application_submit(*, application: Application, user) -> Application:
             since_field="submitted_at",
             limit=settings.ANONYMOUS_SUBMISSIONS_PER_HOUR,
         )
-    pages = len(application.form_version.definition["pages"])
-    if application.state == State.DRAFT and (
-        set(application.pages_done) != set(range(pages)) or _missing_required(application)
-    ):
+    if application.state == State.DRAFT and _incomplete(application):
         raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
     _fire(application, "submit", user=user, actor=Actor.CITIZEN, notify=False)
     application.submitted_at = timezone.now()
@@ -287,6 +289,37 @@ def _protocol_register(application: Application) -> Application:
     application.receipt_sha256 = receipt_digest(application)
     application.save()
     application_receipt_send.enqueue(application_id=application.pk)
+    return application
+
+
+# --- payment (driven by sportello.payments) ---
+
+
+@transaction.atomic
+def application_request_payment(*, application: Application, user) -> Application:
+    """The citizen confirms a complete draft of a service paid at submission: it waits for the payment."""
+    application = _locked(application)
+    _check_actor(user, application, Actor.CITIZEN)
+    if application.state == State.DRAFT and _incomplete(application):
+        raise ValidationError(_("La domanda non è completa: compila tutti i passi prima di inviarla."))
+    _fire(application, "request_payment", user=user, actor=Actor.CITIZEN, notify=False)
+    return application
+
+
+@transaction.atomic
+def application_payment_outcome(*, application: Application, outcome: str) -> Application:
+    """``started``, ``failed`` or ``succeeded``: the payment's news; a paid application is submitted and
+    registered. A transition the current state does not allow changes nothing (events may come late)."""
+    application = _locked(application)
+    name = {"started": "payment_started", "failed": "payment_failed", "succeeded": "payment_succeeded"}[
+        outcome
+    ]
+    if not states.allowed(name, application.state, Actor.SYSTEM):
+        return application
+    _fire(application, name, actor=Actor.SYSTEM, notify=False)
+    if outcome == "succeeded":
+        application.submitted_at = timezone.now()
+        _protocol_register(application)
     return application
 
 

@@ -22,6 +22,8 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import build_form_class, display_values, initial_values, serialize
 from sportello.identity import levels
 from sportello.identity.session import citizen_level, login_url
+from sportello.payments.selectors import application_payments, paid_at_submission
+from sportello.payments.services import payment_request_at_submission
 
 from .forms import CitizenMessageForm
 
@@ -195,7 +197,17 @@ def application_summary(request, application: Application):
     if application.state != State.DRAFT:
         return redirect(_url(request, "portal:application_detail", application))
     status = 200
-    if request.method == "POST":
+    needs_payment = paid_at_submission(application.service)
+    if request.method == "POST" and needs_payment:
+        try:
+            payment_request_at_submission(application=application, user=_citizen(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except (applications.TransitionNotAllowed, PermissionDenied):
+            raise Http404("Cannot confirm") from None
+        else:
+            return redirect(_url(request, "portal:payment_choose", application))
+    elif request.method == "POST":
         try:
             applications.application_submit(application=application, user=_citizen(request))
         except applications.RateLimited as error:
@@ -218,6 +230,7 @@ def application_summary(request, application: Application):
             "service": application.service,
             "summary": summary,
             "complete": complete,
+            "needs_payment": needs_payment,
         },
         status=status,
     )
@@ -281,6 +294,7 @@ def application_detail(request, application: Application):
         "can_withdraw": "withdraw" in actions and application.service.allow_withdrawal,
         "can_answer": "answer_integration" in actions,
         "can_write": application.applicant_id is not None and application.state != State.DRAFT,
+        "payments": application_payments(application),
         "message_form": CitizenMessageForm(),
     }
     return render(request, "portal/applications/detail.html", context)

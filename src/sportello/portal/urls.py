@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import applications, booking, content, notification_settings, personal_area, views
+from . import applications, booking, content, notification_settings, payments, personal_area, views
 
 app_name = "portal"
 
@@ -42,6 +42,21 @@ urlpatterns = [
         applications.application_document,
         name="application_document",
     ),
+    path("pratiche/<int:pk>/pagamento/", payments.payment_choose, name="payment_choose"),
+    path("pratiche/<int:pk>/pagamento/online", payments.payment_online, name="payment_online"),
+    path("pratiche/<int:pk>/pagamento/esito/", payments.payment_return, name="payment_return"),
+    path("pratiche/<int:pk>/pagamento/riprova", payments.payment_retry, name="payment_retry"),
+    path(
+        "pratiche/<int:pk>/pagamenti/<int:payment_pk>/avviso.pdf",
+        payments.payment_notice,
+        name="payment_notice",
+    ),
+    path(
+        "pratiche/<int:pk>/pagamenti/<int:payment_pk>/ricevuta.pdf",
+        payments.payment_receipt,
+        name="payment_receipt",
+    ),
+    path("area-personale/pagamenti/", payments.payment_list, name="payment_list"),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
     path("note-legali/", views.legal_page, {"page": "legal_notes"}, name="legal_notes"),
     path("accessibilita/", views.legal_page, {"page": "accessibility"}, name="accessibility"),

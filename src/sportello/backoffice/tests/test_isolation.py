@@ -38,6 +38,7 @@ def backoffice_urls(
             .replace("<int:attachment_pk>", str(attachment_pk if attachment_pk is not None else pk))
             .replace("<slug:key>", "nome")
             .replace("<uuid:pk>", "00000000-0000-4000-8000-000000000000")
+            .replace("<str:day>", "2026-12-01")
         )
         assert "<" not in route, f"placeholder not handled by the walk: {route}"
         yield pattern.name, f"/{municipality_slug}/it/operatori/{route}"
@@ -202,6 +203,7 @@ POST_ONLY = {
     "webhook_delivery_replay",
     "calendar_agenda_action",
     "calendar_feed_regenerate",
+    "payment_action",
     "application_protocol_retry",
     "faq_delete",
 }
@@ -231,6 +233,14 @@ def test_operators_get_403_on_admin_pages(
         "calendar_agenda_action": 404,
         "calendar_book": 404,
         "calendar_feed_regenerate": 404,
+        "payment_list": 200,
+        "payment_action": 400,
+        "accounting_export": 200,
+        "accounting_file": 404,  # no morning export stored for that day
+        "flow_list": 200,
+        "flow_detail": 404,  # no flow with that id
+        "accounting_export_status": 404,  # no export with that id
+        "accounting_export_download": 404,
         "rating_list": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):

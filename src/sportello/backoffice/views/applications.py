@@ -6,9 +6,7 @@ Writes go through ``sportello.applications.services``; their errors become Itali
 nothing.
 """
 
-import csv
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from sportello.applications import selectors, services
 from sportello.applications.models import Application
 from sportello.applications.states import FINAL_STATES, State
 from sportello.core.downloads import file_download
+from sportello.core.exports import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
 from sportello.notifications.selectors import deliveries_for_application_events
@@ -37,6 +36,7 @@ from ..application_forms import (
     OutcomeForm,
 )
 from ..decorators import operator_required
+from .payments import payment_box_context
 from .staff import add_form_errors
 
 # The list's sortable columns: column -> (ascending sort key, descending sort key or None).
@@ -167,6 +167,7 @@ def _detail_context(request, application: Application, forms: dict | None = None
         "cancel_form": forms.get("cancel") or CancelForm(prefix="annulla"),
         "message_form": forms.get("message") or MessageForm(prefix="messaggio"),
         "due_date": _due_date(application),
+        **payment_box_context(application),
         "protocol_entries": list(application.protocol_entries.select_related("message")),
     }
 
@@ -356,15 +357,7 @@ EXPORT_HEADER = [
     gettext_lazy("Assegnata a"),
     gettext_lazy("Data di chiusura"),
 ]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 100_000
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _export_queryset(queryset):
@@ -395,71 +388,30 @@ def _export_rows(queryset, *, text_dates: bool):
 
         assignee = application.assigned_to
         yield [
-            neutralise(value)
-            for value in (
-                application.number,
-                application.service.name,
-                application.applicant_name,
-                application.applicant_fiscal_code,
-                str(state_labels.get(application.state, application.state)),
-                when(application.submitted_at),
-                (assignee.get_full_name() or assignee.username) if assignee else "",
-                when(application.closed_at),
-            )
+            application.number,
+            application.service.name,
+            application.applicant_name,
+            application.applicant_fiscal_code,
+            str(state_labels.get(application.state, application.state)),
+            when(application.submitted_at),
+            (assignee.get_full_name() or assignee.username) if assignee else "",
+            when(application.closed_at),
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_response(queryset, filename):
-    writer = csv.writer(_Echo(), delimiter=";")
     # The export's query runs once (for one row) before the response starts: a query that fails (bad
     # parameters, a database that does not answer) is then an error page, not a 200 download cut short.
     list(_export_queryset(queryset)[:1])
-
-    def stream():
-        yield "\ufeff"  # UTF-8 BOM: Excel then reads accents correctly
-        yield writer.writerow([str(title) for title in EXPORT_HEADER])
-        for row in _export_rows(queryset, text_dates=True):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    rows = _export_rows(queryset, text_dates=True)
+    response = StreamingHttpResponse(csv_stream(EXPORT_HEADER, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
 def _xlsx_response(queryset, filename):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Pratiche"))
-    header = []
-    for title in EXPORT_HEADER:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in _export_rows(queryset, text_dates=False):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, datetime.datetime):
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    content = xlsx_bytes(EXPORT_HEADER, _export_rows(queryset, text_dates=False), sheet_title=_("Pratiche"))
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
 

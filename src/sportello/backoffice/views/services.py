@@ -33,6 +33,7 @@ STEPS = [
     ("form", _("Dati del form"), "backoffice:service_form"),
     ("notifications", _("Notifiche"), "backoffice:service_notifications"),
     ("calendars", _("Calendari"), "backoffice:service_calendars"),
+    ("payment", _("Pagamento"), "backoffice:service_payment"),
 ]
 
 
@@ -70,7 +71,7 @@ def _step_context(request, service, current: str) -> dict:
         "step": current,
         "previous_url": previous_url,
         "public_url": public_url,
-        "last_step": position == len(STEPS) - 1,
+        "last_step": position == len(service_steps) - 1,
     }
 
 
