@@ -1,8 +1,17 @@
 import pytest
+from django.utils import translation
 
 from sportello.accounts.models import Role
 from sportello.accounts.tests.factories import MembershipFactory, UserFactory
 from sportello.municipalities.tests.factories import MunicipalityFactory
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """Each test starts in Italian: a request in another language leaves it active in the test's thread."""
+    translation.activate("it")
+    yield
+    translation.activate("it")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from .views import (
     dashboard,
     integrations,
     municipality,
+    payments,
     protocol,
     service_io,
     services,
@@ -100,4 +101,24 @@ urlpatterns += [
         calendars.calendar_feed_regenerate,
         name="calendar_feed_regenerate",
     ),
+]
+
+urlpatterns += [
+    path("pagamenti/", payments.payment_list, name="payment_list"),
+    path("pagamenti/contabilita/", payments.accounting_export, name="accounting_export"),
+    path("pagamenti/contabilita/<str:day>/", payments.accounting_file, name="accounting_file"),
+    path(
+        "pagamenti/esportazioni/<int:pk>/", payments.accounting_export_status, name="accounting_export_status"
+    ),
+    path(
+        "pagamenti/esportazioni/<int:pk>/scarica",
+        payments.accounting_export_download,
+        name="accounting_export_download",
+    ),
+    path("pagamenti/flussi/", payments.flow_list, name="flow_list"),
+    path("pagamenti/flussi/<int:pk>/", payments.flow_detail, name="flow_detail"),
+    path("pagamenti/impostazioni/", payments.payment_settings, name="payment_settings"),
+    path("pagamenti/tassonomia/", payments.taxonomy_lookup, name="taxonomy_lookup"),
+    path("pratiche/<int:pk>/pagamento", payments.payment_action, name="payment_action"),
+    path("servizi/<int:pk>/pagamento/", payments.service_payment, name="service_payment"),
 ]
