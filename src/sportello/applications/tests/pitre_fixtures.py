@@ -1,22 +1,15 @@
 """Helpers for the P.I.Tre. tests: a free port of this project's range, a municipality using a fake P.I.Tre."""
 
 import datetime
-import socket
 
 from sportello.applications.models import ProtocolSettings
+from sportello.core.tests import prism
 
 PORTS = range(8500, 8600)
 
 
 def free_port(ports: range = PORTS) -> int:
-    for port in ports:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+    return prism.free_port(ports)
 
 
 def use_pitre(municipality, fake, *, routing="router", **extra) -> ProtocolSettings:

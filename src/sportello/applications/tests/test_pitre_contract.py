@@ -7,68 +7,18 @@ the root (it ignores ``basePath /Vt-Docs/RESTServices``), hence the configurable
 Skips with the reason when the spec or npx is missing; under ``CI=true`` that is a failure.
 """
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from sportello.applications.protocol.pitre import Correspondent, PitreClient, PitreError, file_pis
+from sportello.core.tests.prism import prism as prism_mock
 
-from .pitre_fixtures import free_port
-
-SPEC = (
-    Path(os.environ.get("SPORTELLO_SHARED_DIR", settings.PROJECT_DIR.parent / "shared"))
-    / "specs/pitre/RestServicesPITRE.yaml"
-)
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
+from .pitre_fixtures import PORTS
 
 
 @pytest.fixture(scope="module")
-def prism(tmp_path_factory):
-    if not SPEC.exists():
-        _unavailable(f"P.I.Tre. contract not found at {SPEC}")
-    npx = shutil.which("npx")
-    if npx is None:
-        _unavailable("npx (Node.js) is not installed: Prism cannot run")
-    port = free_port()
-    log = (tmp_path_factory.mktemp("prism") / "prism.log").open("w+b")  # a pipe nobody reads would fill up
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [npx, "--yes", "@stoplight/prism-cli@5", "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # npx starts Prism as a child: stop the whole group
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"Prism exited: {log.read().decode()[-2000:]}")
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.5)
-        else:
-            pytest.fail("Prism did not start within 120 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
+def prism():
+    with prism_mock("pitre/RestServicesPITRE.yaml", ports=PORTS) as base:
+        yield base
 
 
 @pytest.fixture

@@ -4,65 +4,24 @@ Prism ignores the Swagger 2.0 basePath, so the client's base URL is Prism's root
 spec or npx is missing; under CI=true those are failures.
 """
 
-import os
-import shutil
-import subprocess
-import time
-import urllib.request
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
-from sportello.applications.tests.pitre_fixtures import free_port
+from sportello.core.tests.prism import prism as prism_mock
 from sportello.notifications.io_content import io_content_render
 from sportello.notifications.providers import IOError_, IONotFound, IOTransient, Profile
 from sportello.notifications.providers.io import HttpIOClient
 
-SPEC = settings.PROJECT_DIR.parent / "shared" / "specs" / "app-io-services-api.yaml"
 PORTS = range(8600, 8700)
 FISCAL_CODE = "BNCNNA80A41L378X"
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required under CI)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def prism():
-    if not SPEC.exists():
-        _unavailable(f"App IO spec not found at {SPEC}")
-    if shutil.which("npx") is None:
-        _unavailable("npx not installed: Prism cannot run")
-    port = free_port(PORTS)
-    process = subprocess.Popen(
-        ["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/profiles/{FISCAL_CODE}", timeout=1)  # noqa: S310
-            except urllib.error.HTTPError:
-                break  # Prism answers (401: no key): it is up
-            except OSError:
-                if process.poll() is not None:
-                    _unavailable("Prism exited at start")
-                time.sleep(0.5)
-            else:
-                break
-        else:
-            _unavailable("Prism did not start within 2 minutes")
+    with prism_mock("app-io-services-api.yaml", ports=PORTS) as base:
         yield base
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=10)
 
 
 def _client(base, **headers):

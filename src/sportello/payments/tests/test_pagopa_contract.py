@@ -1,28 +1,31 @@
 """The GPD and Checkout clients against Prism mocks of the official specs: every request they send must satisfy
 the contract (Prism answers 4xx otherwise). What the specs cannot say is checked by ``debt_position_payload``."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from sportello.core.tests.prism import prism
 from sportello.payments.providers import ProviderError, ProviderUnavailable
 from sportello.payments.providers.pagopa import PagoPAProvider, debt_position_payload
 
-from .prism import prism
+# This suite's ports (PRISM_PORT_FIRST/LAST move them).
+PORTS = range(int(os.environ.get("PRISM_PORT_FIRST", 8400)), int(os.environ.get("PRISM_PORT_LAST", 8499)) + 1)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def gpd_url():
-    with prism("pagopa-gpd-external-v1.json") as url:
+    with prism("pagopa-gpd-external-v1.json", ports=PORTS) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def checkout_url():
-    with prism("pagopa-checkout-v1.json") as url:
+    with prism("pagopa-checkout-v1.json", ports=PORTS) as url:
         yield url
 
 

@@ -1,4 +1,5 @@
-"""Run Prism (the contract mock of an official OpenAPI file) for a test, on a free port of 8400-8499."""
+"""Run Prism (the contract mock of an official OpenAPI file) for a contract test, on a free port of the caller's
+range; the pagoPA, App IO and P.I.Tre. contract tests share it."""
 
 import os
 import shutil
@@ -13,10 +14,9 @@ import pytest
 
 # The shared material sits beside the project (CI copies it there); SPORTELLO_SHARED_DIR overrides.
 SHARED = Path(os.environ.get("SPORTELLO_SHARED_DIR", Path(__file__).resolve().parents[4].parent / "shared"))
-PORTS = range(int(os.environ.get("PRISM_PORT_FIRST", 8400)), int(os.environ.get("PRISM_PORT_LAST", 8499)) + 1)
 
 
-def _unavailable(reason: str):
+def unavailable(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (required under CI)")
     pytest.skip(reason)
@@ -25,28 +25,28 @@ def _unavailable(reason: str):
 def spec_path(name: str) -> Path:
     path = SHARED / "specs" / name
     if not path.exists():
-        _unavailable(f"official spec {path} not found")
+        unavailable(f"official spec {path} not found")
     return path
 
 
-def _free_port() -> int:
-    for port in PORTS:
+def free_port(ports: range) -> int:
+    for port in ports:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port for Prism")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 @contextmanager
-def prism(spec: str):
+def prism(spec: str, *, ports: range):
     """Yield the base URL of a Prism mock of ``spec`` (validating every request against it)."""
     path = spec_path(spec)
     if shutil.which("npx") is None:
-        _unavailable("npx (Node.js) not found: Prism cannot run")
-    port = _free_port()
+        unavailable("npx (Node.js) not found: Prism cannot run")
+    port = free_port(ports)
     process = subprocess.Popen(
         ["npx", "--yes", "@stoplight/prism-cli@5", "mock", "-h", "127.0.0.1", "-p", str(port), str(path)],
         stdout=subprocess.DEVNULL,
