@@ -337,7 +337,8 @@ def seed() -> None:
                 INSERT INTO applications_application (municipality_id, service_id, form_version_id, applicant_id,
                     applicant_name, applicant_fiscal_code, state, data, pages_done, assigned_to_id, submitted_at,
                     protocol_year, protocol_number, protocolled_at, taken_at, closed_at, integration_due,
-                    outcome_motivation, receipt_sha256, created_at, updated_at)
+                    outcome_motivation, receipt_sha256, created_at, updated_at, protocol_register,
+                    protocol_segnatura, protocol_document_id, origin)
                 SELECT %(municipality)s, s.id, s.form_version_id, c.id, c.name, c.fiscal_code, g.state,
                     jsonb_build_object('nome', c.first_name, 'note', 'Domanda numero ' || g.i),
                     '[0]'::jsonb,
@@ -356,7 +357,8 @@ def seed() -> None:
                     CASE WHEN g.state IN ('accepted', 'rejected') THEN 'Esito della verifica.' ELSE '' END,
                     '',
                     coalesce(g.submitted_at, now() - g.age) - interval '10 minutes',
-                    coalesce(g.submitted_at, now() - g.age)
+                    coalesce(g.submitted_at, now() - g.age),
+                    '', '', '', ''
                 FROM (
                     SELECT x.i, x.r2, x.age, x.service_n,
                         CASE WHEN x.draft THEN NULL ELSE now() - x.age END AS submitted_at,
