@@ -346,6 +346,7 @@ class PaymentSerializer(serializers.Serializer):
     creditor_fiscal_code = serializers.CharField()
     amount_cents = serializers.IntegerField(help_text="Importo in centesimi di euro.")
     description = serializers.CharField()
+    purpose = serializers.CharField(help_text="Per chi la posizione non nasce da una pratica (sale, abbonamenti).")
     due_date = serializers.DateField()
     debtor_name = serializers.CharField()
     debtor_fiscal_code = serializers.CharField()

@@ -30,6 +30,7 @@ class Event(models.TextChoices):
     PAYMENT_PAID = "payment.paid", _("Pagamento eseguito")
     PAYMENT_FAILED = "payment.failed", _("Pagamento non riuscito")
     PAYMENT_EXPIRED = "payment.expired", _("Pagamento scaduto")
+    PAYMENT_CANCELLED = "payment.cancelled", _("Pagamento annullato dall'ufficio")
 
 
 class ApiTokenQuerySet(TenantQuerySet):

@@ -67,3 +67,37 @@ def appointment_event_recorded(sender, *, instance, created, raw=False, **kwargs
             "at": instance.at.isoformat(),
         },
     )
+
+
+PAYMENT_EVENTS = {
+    "paid": Event.PAYMENT_PAID,
+    "failed": Event.PAYMENT_FAILED,
+    "expired": Event.PAYMENT_EXPIRED,
+    "cancelled": Event.PAYMENT_CANCELLED,
+}
+
+
+def payment_settled(sender, *, payment, status, **kwargs):
+    """``payments.signals.payment_settled``: sent once per final state, inside the transaction that made it."""
+    name = PAYMENT_EVENTS.get(status)
+    if name is None:
+        return
+    application = payment.application if payment.application_id else None
+    webhook_event_emit(
+        municipality=payment.municipality,
+        event=name,
+        data={
+            "payment": {
+                "id": payment.pk,
+                "iuv": payment.iuv,
+                "notice_number": payment.notice_number,
+                "amount_cents": payment.amount_cents,
+                "status": status,
+                "purpose": payment.purpose,
+                "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
+                "paid_cents": payment.paid_cents,
+                "receipt_id": payment.receipt_id,
+            },
+            "application": {"id": application.pk, "number": application.number} if application else None,
+        },
+    )

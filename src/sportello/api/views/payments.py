@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
+from sportello.accounts.models import Role
+from sportello.accounts.roles import has_role
 from sportello.applications.models import Application
 from sportello.integrations.models import Scope
 from sportello.payments import accounting
@@ -31,13 +33,13 @@ READ = {"*": Scope.PAYMENTS_READ}
 
 
 def _visible(request):
+    """Administrators (and their tokens): every payment of the municipality, rooms' and subscriptions' too;
+    operators: those of the applications they handle, as in the back office."""
     municipality = request._request.municipality
-    handled = Application.objects.handled_by(request.user, municipality)
-    return (
-        Payment.objects.for_municipality(municipality)
-        .filter(application__in=handled)
-        .select_related("application__service")
-    )
+    payments = Payment.objects.for_municipality(municipality).select_related("application__service")
+    if has_role(request.user, municipality, Role.ADMIN):
+        return payments
+    return payments.filter(application__in=Application.objects.handled_by(request.user, municipality))
 
 
 class PaymentList(ApiView, ListAPIView):
