@@ -166,6 +166,7 @@ class StatusSerializer(serializers.Serializer):
 
 # --- calendars and appointments ---
 
+
 def _year_checked(value):
     """Dates between 1900 and 2100: a date past ``date.max - 1 day`` would overflow a range's end."""
     from django.utils.translation import gettext as _
@@ -193,10 +194,14 @@ class CalendarSerializer(serializers.Serializer):
     office = serializers.CharField(source="office_name")
     address = serializers.CharField()
     timezone = serializers.SerializerMethodField()
-    moderated = serializers.BooleanField(help_text="Le prenotazioni dei cittadini sono confermate dall'ufficio.")
+    moderated = serializers.BooleanField(
+        help_text="Le prenotazioni dei cittadini sono confermate dall'ufficio."
+    )
     min_notice_hours = serializers.IntegerField(help_text="Preavviso minimo, in ore.")
     horizon_days = serializers.IntegerField(help_text="Prenotabile fino a tanti giorni da oggi.")
-    cancel_until_hours = serializers.IntegerField(help_text="Il cittadino può annullare fino a tante ore prima.")
+    cancel_until_hours = serializers.IntegerField(
+        help_text="Il cittadino può annullare fino a tante ore prima."
+    )
     services = serializers.SerializerMethodField()
 
     def get_timezone(self, calendar) -> str:
@@ -294,13 +299,15 @@ class AppointmentFiltersSerializer(serializers.Serializer):
 
 class AppointmentCreateSerializer(serializers.Serializer):
     calendar = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    start = BoundedDateTimeField(help_text="L'inizio di un orario libero (da availability), con il fuso orario.")
+    start = BoundedDateTimeField(
+        help_text="L'inizio di un orario libero (da availability), con il fuso orario."
+    )
     service = serializers.SlugField(
         required=False, max_length=200, help_text="Uno dei servizi del calendario (predefinito: il primo)."
     )
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     details = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
@@ -346,7 +353,9 @@ class PaymentSerializer(serializers.Serializer):
     creditor_fiscal_code = serializers.CharField()
     amount_cents = serializers.IntegerField(help_text="Importo in centesimi di euro.")
     description = serializers.CharField()
-    purpose = serializers.CharField(help_text="Per chi la posizione non nasce da una pratica (sale, abbonamenti).")
+    purpose = serializers.CharField(
+        help_text="Per chi la posizione non nasce da una pratica (sale, abbonamenti)."
+    )
     due_date = serializers.DateField()
     debtor_name = serializers.CharField()
     debtor_fiscal_code = serializers.CharField()
@@ -412,7 +421,9 @@ class AccountingExportFiltersSerializer(serializers.Serializer):
         from django.utils.translation import gettext as _
 
         if data["paid_from"] > data["paid_to"]:
-            raise serializers.ValidationError({"paid_to": _("La data iniziale è successiva a quella finale.")})
+            raise serializers.ValidationError(
+                {"paid_to": _("La data iniziale è successiva a quella finale.")}
+            )
         return data
 
 

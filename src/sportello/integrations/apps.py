@@ -17,5 +17,7 @@ class IntegrationsConfig(AppConfig):
         application_transitioned.connect(receivers.application_state_changed, dispatch_uid="webhooks")
         payment_settled.connect(receivers.payment_settled, dispatch_uid="webhooks.payments")
         post_save.connect(
-            receivers.appointment_event_recorded, sender=AppointmentEvent, dispatch_uid="webhooks.appointments"
+            receivers.appointment_event_recorded,
+            sender=AppointmentEvent,
+            dispatch_uid="webhooks.appointments",
         )

@@ -79,7 +79,9 @@ def mori_calendar(mori):
     calendar = CalendarFactory(municipality=mori)
     OpeningRuleFactory(calendar=calendar, weekdays=list(range(7)), capacity=2)
     calendar.services.add(
-        ServiceFactory(municipality=mori, kind=Kind.APPOINTMENT, slug="appuntamento-anagrafe", status="published")
+        ServiceFactory(
+            municipality=mori, kind=Kind.APPOINTMENT, slug="appuntamento-anagrafe", status="published"
+        )
     )
     return calendar
 
@@ -93,7 +95,9 @@ def mori_appointment(mori_calendar, citizen):
     held = scheduling.appointment_hold(
         calendar=mori_calendar, start=slot.start, citizen=citizen, service=mori_calendar.services.get()
     )
-    return scheduling.appointment_confirm(appointment=held, user=citizen, first_name="Maria", last_name="Rossi")
+    return scheduling.appointment_confirm(
+        appointment=held, user=citizen, first_name="Maria", last_name="Rossi"
+    )
 
 
 @pytest.fixture

@@ -12,9 +12,23 @@ from .conftest import first_free_slot
 
 # Open to anyone: the catalogue, calendars and their availability (no personal data) and the ICS feed behind its
 # secret address (api/tests/test_calendars_api.py tests those).
-PUBLIC = {"service_list", "service_detail", "calendar_list", "calendar_detail", "calendar_availability", "calendar_feed"}
+PUBLIC = {
+    "service_list",
+    "service_detail",
+    "calendar_list",
+    "calendar_detail",
+    "calendar_availability",
+    "calendar_feed",
+}
 WRITES = {"application_transitions", "application_messages", "appointment_list", "appointment_transitions"}
-LISTS = {"service_list", "application_list", "calendar_list", "appointment_list", "payment_list", "accounting_export"}
+LISTS = {
+    "service_list",
+    "application_list",
+    "calendar_list",
+    "appointment_list",
+    "payment_list",
+    "accounting_export",
+}
 QUERY = {
     "calendar_availability": "?from=2027-01-01&to=2027-01-07",
     "accounting_export": "?paid_from=2000-01-01&paid_to=2100-12-31",
@@ -81,7 +95,7 @@ def test_the_walk_covers_every_api_route():
             payment_id=1,
         )
     }
-    assert len(names) >= 18 and PUBLIC | WRITES | LISTS <= names
+    assert len(names) >= 18 and names >= PUBLIC | WRITES | LISTS
 
 
 def _unchanged(world):

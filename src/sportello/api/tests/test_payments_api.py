@@ -70,7 +70,11 @@ def test_the_accounting_export_is_the_back_offices_rows(accountant, mori_payment
     assert seen == [1, 2, 3]
     yesterday = today - timezone.timedelta(days=1)
     assert accountant.get(url, {"paid_from": yesterday, "paid_to": yesterday}).json()["results"] == []
-    for query in ({}, {"paid_from": today, "paid_to": yesterday}, {"paid_from": today, "paid_to": "9999-12-31"}):
+    for query in (
+        {},
+        {"paid_from": today, "paid_to": yesterday},
+        {"paid_from": today, "paid_to": "9999-12-31"},
+    ):
         response = accountant.get(url, query)
         assert response.status_code == 400 and response.json()["errors"], query
 

@@ -137,7 +137,7 @@ class AppointmentList(ApiView, ListAPIView):
                     actor=Actor.OPERATOR,
                     first_name=data["first_name"],
                     last_name=data["last_name"],
-                    email=data["email"],
+                    email=data.get("email", ""),
                     reason=data["reason"],
                     details=data["details"],
                 )
@@ -229,7 +229,13 @@ class AppointmentTransitions(ApiView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         try:
-            _fire(appointment, data["name"], user=request.user, motivation=data["motivation"], start=data["start"])
+            _fire(
+                appointment,
+                data["name"],
+                user=request.user,
+                motivation=data["motivation"],
+                start=data["start"],
+            )
         except (scheduling.TransitionNotAllowed, scheduling.SlotUnavailable) as error:
             return problem(status.HTTP_409_CONFLICT, " ".join(error.messages), instance=request.path)
         except PermissionDenied as error:

@@ -109,8 +109,10 @@ class CalendarAvailability(PublicView):
         if date_to < date_from:
             return problem(400, _("La data to non può precedere la data from."))
         if (date_to - date_from).days >= MAX_DAYS:
-            return problem(400, _("L'intervallo può essere al massimo di %(days)s giorni.") % {"days": MAX_DAYS})
-        if not (1900 <= date_from.year and date_to.year <= 2100):  # the day after ``to`` must exist
+            return problem(
+                400, _("L'intervallo può essere al massimo di %(days)s giorni.") % {"days": MAX_DAYS}
+            )
+        if not (date_from.year >= 1900 and date_to.year <= 2100):  # the day after ``to`` must exist
             return problem(400, _("Indica una data tra il 1900 e il 2100."))
         slots = calendar_slots(calendar, date_from=date_from, date_to=date_to)
         response = Response(
@@ -157,14 +159,9 @@ class CalendarFeed(PublicView):
     def perform_content_negotiation(self, request, force=False):
         return ICalendarRenderer(), ICalendarRenderer.media_type  # calendar clients send all sorts of Accept
 
-    @extend_schema(
-        operation_id="calendars_feed",
-        description="L'agenda dell'ufficio in formato iCalendar (RFC 5545), all'indirizzo segreto mostrato nel "
-        "back office (Calendari → Modifica); chi lo conosce vede i nomi: si può rigenerare.",
-        summary="Agenda dell'ufficio (ICS)",
-        responses={(200, "text/calendar"): OpenApiResponse(OpenApiTypes.STR, description="L'agenda.")},
-        tags=["calendari"],
-    )
+    # Not in the OpenAPI document: the guidelines forbid credentials in a URL (RAC_GEN_004), and a calendar
+    # application can only subscribe to a URL, so this secret address is for calendar apps, not integrations.
+    @extend_schema(exclude=True)
     def get(self, request, secret: str):
         from datetime import timedelta
 
@@ -173,7 +170,9 @@ class CalendarFeed(PublicView):
         from sportello.scheduling.states import State
 
         calendar = (
-            Calendar.objects.for_municipality(request._request.municipality).filter(feed_secret=secret).first()
+            Calendar.objects.for_municipality(request._request.municipality)
+            .filter(feed_secret=secret)
+            .first()
         )
         if calendar is None:
             raise Http404
@@ -202,6 +201,10 @@ class CalendarFeed(PublicView):
 urlpatterns = [
     path("calendars", CalendarList.as_view(), name="calendar_list"),
     path("calendars/<int:calendar_id>", CalendarDetail.as_view(), name="calendar_detail"),
-    path("calendars/<int:calendar_id>/availability", CalendarAvailability.as_view(), name="calendar_availability"),
+    path(
+        "calendars/<int:calendar_id>/availability",
+        CalendarAvailability.as_view(),
+        name="calendar_availability",
+    ),
     path("calendars/feed/<str:secret>.ics", CalendarFeed.as_view(), name="calendar_feed"),
 ]

@@ -109,7 +109,9 @@ class AccountingExport(ApiView, ListAPIView):
         params = AccountingExportFiltersSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        lines = accounting.accounting_lines(self.request._request.municipality, data["paid_from"], data["paid_to"])
+        lines = accounting.accounting_lines(
+            self.request._request.municipality, data["paid_from"], data["paid_to"]
+        )
         # The cursor's position is the payment time, annotated on the line so the paginator can read it.
         return lines.annotate(paid_at=F("payment__paid_at"))
 

@@ -46,7 +46,9 @@ def _book(calendar, citizen, start=None):
         citizen=citizen,
         service=calendar.services.get(),
     )
-    return scheduling.appointment_confirm(appointment=held, user=citizen, first_name="Maria", last_name="Rossi")
+    return scheduling.appointment_confirm(
+        appointment=held, user=citizen, first_name="Maria", last_name="Rossi"
+    )
 
 
 def test_the_life_of_an_appointment_is_told_to_the_webhooks(mori, mori_admin, trento, calendar, citizen):
@@ -74,7 +76,9 @@ def test_the_life_of_an_appointment_is_told_to_the_webhooks(mori, mori_admin, tr
     assert "Rossi" not in json.dumps(data)  # ids and states, no personal data
     scheduling.appointment_approve(appointment=appointment, user=mori_admin)
     later = first_free_slot(calendar, days=(5, 30)).start
-    scheduling.appointment_reschedule(appointment=appointment, start=later, user=mori_admin, actor=Actor.OPERATOR)
+    scheduling.appointment_reschedule(
+        appointment=appointment, start=later, user=mori_admin, actor=Actor.OPERATOR
+    )
     moved = _events()[-1]
     assert moved[0] == "appointment.moved" and moved[1]["appointment"]["start"] == later.isoformat()
     scheduling.appointment_cancel(appointment=appointment, user=mori_admin, actor=Actor.OPERATOR)
