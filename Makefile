@@ -79,10 +79,14 @@ multinode: export SPORTELLO_ENV = test
 multinode: $(STAMP)
 	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
 		*) echo "make multinode needs DATABASE_URL=postgres://user@host:port/db (PostgreSQL)"; exit 2;; esac
-	@command -v haproxy >/dev/null 2>&1 && command -v pgbouncer >/dev/null 2>&1 || { \
+	@{ command -v haproxy || test -x /usr/sbin/haproxy; } >/dev/null 2>&1 \
+		&& { command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get install -y -qq haproxy pgbouncer >/dev/null; \
-		else echo "install haproxy and pgbouncer (Debian: apt-get install haproxy pgbouncer)"; exit 1; fi; }
+			echo "Installing haproxy and pgbouncer for the multi-node proof..."; \
+			(apt-get install -y -qq haproxy pgbouncer >/dev/null 2>&1 \
+				|| (apt-get update -qq && apt-get install -y -qq haproxy pgbouncer >/dev/null)) \
+				|| { echo "make multinode: could not install haproxy and pgbouncer with apt-get"; exit 1; }; \
+		else echo "make multinode needs haproxy and pgbouncer (Debian: apt-get install haproxy pgbouncer)"; exit 1; fi; }
 	$(BIN)/python bench/multinode.py
 
 # AgID's validator of municipal sites against the running demo (AGID_VALIDATOR=<built checkout>; see the README).

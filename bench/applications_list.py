@@ -337,7 +337,8 @@ def seed() -> None:
                 INSERT INTO applications_application (municipality_id, service_id, form_version_id, applicant_id,
                     applicant_name, applicant_fiscal_code, state, data, pages_done, assigned_to_id, submitted_at,
                     protocol_year, protocol_number, protocolled_at, taken_at, closed_at, integration_due,
-                    outcome_motivation, receipt_sha256, created_at, updated_at)
+                    outcome_motivation, receipt_sha256, created_at, updated_at, protocol_register,
+                    protocol_segnatura, protocol_document_id, origin)
                 SELECT %(municipality)s, s.id, s.form_version_id, c.id, c.name, c.fiscal_code, g.state,
                     jsonb_build_object('nome', c.first_name, 'note', 'Domanda numero ' || g.i),
                     '[0]'::jsonb,
@@ -356,7 +357,8 @@ def seed() -> None:
                     CASE WHEN g.state IN ('accepted', 'rejected') THEN 'Esito della verifica.' ELSE '' END,
                     '',
                     coalesce(g.submitted_at, now() - g.age) - interval '10 minutes',
-                    coalesce(g.submitted_at, now() - g.age)
+                    coalesce(g.submitted_at, now() - g.age),
+                    '', '', '', ''
                 FROM (
                     SELECT x.i, x.r2, x.age, x.service_n,
                         CASE WHEN x.draft THEN NULL ELSE now() - x.age END AS submitted_at,
@@ -408,6 +410,66 @@ def seed() -> None:
     print(f"Seeded in {time.perf_counter() - started:.0f} s.")
 
 
+PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "100000"))
+
+
+def seed_payments() -> None:
+    """One payment in ten applications (100,000 for 1M), 70% paid the day after submission, two budget lines
+    each: what the API's payments list and accounting export read. Once, like the applications."""
+    from django.db import connection, transaction
+
+    from sportello.municipalities.models import Municipality
+    from sportello.payments.models import Payment
+
+    municipality = Municipality.objects.get(slug=SLUG)
+    if Payment.objects.filter(municipality=municipality).exists():
+        return
+    started = time.perf_counter()
+    print(f"Seeding {PAYMENTS:,} payments (once)...")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO payments_payment (municipality_id, application_id, provider, creditor_fiscal_code, iupd,
+                iuv_base, iuv, notice_number, amount_cents, description, due_date, debtor_fiscal_code,
+                debtor_name, debtor_email, status, published_at, sync_attempts, sync_error, checked_at, paid_at,
+                paid_cents, psp, receipt_id, purpose, created_at, updated_at)
+            SELECT a.municipality_id, a.id, 'sandbox', %(code)s, 'SPT-' || lpad(a.id::text, 15, '0'),
+                lpad(a.id::text, 13, '0'), '01' || lpad(a.id::text, 13, '0') || '00',
+                '301' || lpad(a.id::text, 13, '0') || '00', 2221, 'Diritti', (a.submitted_at + interval '30 days')::date,
+                a.applicant_fiscal_code, a.applicant_name, '',
+                CASE WHEN a.r < 7 THEN 'paid' WHEN a.r < 9 THEN 'pending' ELSE 'expired' END,
+                a.submitted_at, 0, '', a.submitted_at,
+                CASE WHEN a.r < 7 THEN a.submitted_at + interval '1 day' END,
+                CASE WHEN a.r < 7 THEN 2221 END,
+                CASE WHEN a.r < 7 THEN 'PSP di prova' ELSE '' END,
+                CASE WHEN a.r < 7 THEN 'R' || a.id ELSE '' END, '', a.submitted_at, a.submitted_at
+            FROM (
+                SELECT id, municipality_id, submitted_at, applicant_fiscal_code, applicant_name, (id / 10) %% 10 AS r
+                FROM applications_application
+                WHERE municipality_id = %(municipality)s AND submitted_at IS NOT NULL AND id %% 10 = 3
+                ORDER BY id LIMIT %(limit)s
+            ) a
+            """,
+            {"code": municipality.fiscal_code, "municipality": municipality.pk, "limit": PAYMENTS},
+        )
+        cursor.execute(
+            """
+            INSERT INTO payments_paymentline (payment_id, transfer_index, description, capitolo, articolo,
+                accertamento, ufficio, taxonomy_code, amount_cents, iban)
+            SELECT p.id, l.i, l.d, l.c, '1', '2026/10' || l.i, 'Servizi demografici', '9/0104100TS/', l.cents,
+                'IT60X0542811101000000123456'
+            FROM payments_payment p
+            CROSS JOIN (VALUES (1, 'Corrispettivo', '9100', 1679), (2, 'Diritto fisso', '3050', 542)) AS l(i, d, c, cents)
+            WHERE p.municipality_id = %s
+            """,
+            [municipality.pk],
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE payments_payment")
+        cursor.execute("VACUUM ANALYZE payments_paymentline")
+    print(f"Seeded the payments in {time.perf_counter() - started:.0f} s.")
+
+
 def api_token(admin) -> str:
     """A fresh token of the bench municipality for its administrator (through the real service)."""
     from datetime import timedelta
@@ -423,7 +485,7 @@ def api_token(admin) -> str:
         municipality=municipality,
         user=admin,
         name="bench",
-        scopes=[Scope.APPLICATIONS_READ],
+        scopes=[Scope.APPLICATIONS_READ, Scope.PAYMENTS_READ],
         expires_at=timezone.now() + timedelta(hours=1),
     ).raw
 
@@ -462,6 +524,7 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     seed()
+    seed_payments()
     setup_test_environment()  # the test client on a real database; no test database is created
     admin = User.objects.get(username="bench-admin")
     operator = User.objects.get(username="bench-operatore-0")
@@ -471,6 +534,15 @@ def main() -> int:
         .order_by("-submitted_at", "-id")
         .values_list("pk", "applicant_fiscal_code", "applicant_name")[500]
     )
+    from sportello.payments.models import Payment
+
+    payment_iuv = (
+        Payment.objects.filter(municipality__slug=SLUG).order_by("pk").values_list("iuv", flat=True)[5000]
+    )
+    paid_day = (
+        Payment.objects.filter(municipality__slug=SLUG, status="paid").order_by("-paid_at")[2000].paid_at
+    )
+    month = f"paid_from={paid_day.date().replace(day=1)}&paid_to={paid_day.date()}"
     base = f"/{SLUG}/it/operatori"
     cases = [
         ("list, first page", f"{base}/pratiche/", True),
@@ -492,6 +564,11 @@ def main() -> int:
         ),
         ("API list, name prefix 'ROSSI M'", f"/api/v1/{SLUG}/applications?q=rossi+m", True),
         ("API detail", f"/api/v1/{SLUG}/applications/{sample[0]}", True),
+        ("API payments, first page", f"/api/v1/{SLUG}/payments", True),
+        ("API payments, paid", f"/api/v1/{SLUG}/payments?status=paid", True),
+        ("API payments, by IUV", f"/api/v1/{SLUG}/payments?q={payment_iuv}", True),
+        ("API payments, operator", f"/api/v1/{SLUG}/payments", True),
+        ("API accounting export, a month", f"/api/v1/{SLUG}/accounting-export?{month}", True),
     ]
     from sportello.applications.services import statistics_refresh
     from sportello.municipalities.models import Municipality

@@ -2,11 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sportello make multinode
 
-Brings up PgBouncer (transaction mode, port 6432) in front of PostgreSQL, two gunicorn web nodes (8701, 8702)
-behind HAProxy (8700), two task workers and two schedulers, all with ``DATABASE_PGBOUNCER=1`` and a shared
-database cache, on a dedicated database (``sportello_multinode``, or ``MULTINODE_DATABASE``). Then:
+Brings up PgBouncer (transaction mode, port 6432 or ``MULTINODE_PGBOUNCER_PORT``) in front of PostgreSQL, two
+gunicorn web nodes (8701, 8702) behind HAProxy (8700; or from ``MULTINODE_PORT_BASE``), two task workers and two
+schedulers, all with ``DATABASE_PGBOUNCER=1`` and a shared database cache, on a dedicated database (``sportello_multinode``, or ``MULTINODE_DATABASE``). Then:
 
-1. appointment surge through the load balancer: needs the scheduling app (``appointment_surge`` is the hook);
+1. appointment surge through the load balancer: 200 API clients at once book 20 slots of capacity 2 on both web
+   nodes: exactly 40 bookings (in the database too, at most 2 per slot), 160 refused with 409, no 5xx;
 2. a burst of application submissions from concurrent processes (one in ten rolled back on purpose): protocol
    numbers 1..n with no gap and no duplicate;
 3. 200 concurrent API clients through HAProxy race to take charge of 40 applications: exactly 40 succeed, the
@@ -35,7 +36,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-LB, NODES, PGBOUNCER, RECEIVER = 8700, (8701, 8702), 6432, 8710
+# Ports: the load balancer at MULTINODE_PORT_BASE, the web nodes and the webhook receiver just above it.
+PORT_BASE = int(os.environ.get("MULTINODE_PORT_BASE", "8700"))
+LB, NODES, RECEIVER = PORT_BASE, (PORT_BASE + 1, PORT_BASE + 2), PORT_BASE + 10
+PGBOUNCER = int(os.environ.get("MULTINODE_PGBOUNCER_PORT", "6432"))
 SUBMITTERS, SUBMISSIONS_EACH = 4, 25
 CLIENTS, TARGETS = 200, 40
 SCHEDULER_SECONDS = 8
@@ -112,18 +116,40 @@ def pgbouncer(direct: str, name: str) -> None:
     wait_port(PGBOUNCER)
 
 
+# Each gunicorn node runs 2 workers x 4 threads: HAProxy sends it at most that many requests at once and queues the
+# rest itself (the usual setting in front of gunicorn), so its health checks never wait behind a crowd.
+NODE_THREADS = 8
+
+
 def haproxy() -> None:
     cfg = WORK / "haproxy.cfg"
-    servers = "\n".join(f"    server node{i} 127.0.0.1:{port} check" for i, port in enumerate(NODES, 1))
+    servers = "\n".join(
+        f"    server node{i} 127.0.0.1:{port} check maxconn {NODE_THREADS}" for i, port in enumerate(NODES, 1)
+    )
     cfg.write_text(
-        "global\n    maxconn 1000\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n"
-        f"    timeout server 60s\nfrontend lb\n    bind 127.0.0.1:{LB}\n    default_backend nodes\n"
-        f"backend nodes\n    balance roundrobin\n    option httpchk GET /healthz\n{servers}\n"
+        "global\n    maxconn 1000\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 120s\n"
+        "    timeout server 120s\n    timeout queue 120s\n    timeout check 10s\n    retries 3\n"
+        f"    option redispatch\nfrontend lb\n    bind 127.0.0.1:{LB}\n    default_backend nodes\n"
+        "backend nodes\n    balance roundrobin\n    option httpchk GET /healthz\n"
+        f"    default-server inter 2s fall 3 rise 2\n{servers}\n"
     )
     start(
         "haproxy", [shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f", str(cfg)], os.environ.copy()
     )
     wait_port(LB)
+
+
+def warm_up(token: str) -> None:
+    """A first real API request on each node (imports the URLconf, DRF, the schema's views), then both nodes
+    must answer their health check through HAProxy's view of them."""
+    for port in NODES:
+        for url in (
+            f"http://127.0.0.1:{port}/healthz",
+            f"http://127.0.0.1:{port}/api/v1/{SLUG}/applications",
+        ):
+            request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                response.read()
 
 
 def setup_django(url: str) -> None:
@@ -180,7 +206,7 @@ def seed() -> dict:
         municipality=municipality,
         user=admin,
         name="multinode",
-        scopes=[Scope.APPLICATIONS_READ, Scope.TRANSITIONS_WRITE],
+        scopes=[Scope.APPLICATIONS_READ, Scope.TRANSITIONS_WRITE, Scope.CALENDARS, Scope.APPOINTMENTS_WRITE],
         expires_at=timezone.now() + timedelta(hours=1),
     ).raw
     return {"token": token}
@@ -256,14 +282,17 @@ class Receiver:
 
     def __init__(self):
         self.seen: dict[str, int] = {}
+        self.in_flight: set[str] = set()  # received, not answered yet
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers["Content-Length"]))
-                time.sleep(0.5)
                 key = self.headers["Idempotency-Key"]
+                receiver.in_flight.add(key)
+                time.sleep(0.5)
                 receiver.seen[key] = receiver.seen.get(key, 0) + 1
+                receiver.in_flight.discard(key)
                 self.send_response(204)
                 self.end_headers()
 
@@ -321,11 +350,18 @@ def webhook_kill(env: dict, receiver: Receiver) -> tuple[str, bool]:
 
     expected = set(map(str, WebhookDelivery.objects.values_list("pk", flat=True)))
     worker_a = next(p for p in processes if p.name == "worker-a")
-    deadline = time.monotonic() + 30
-    while not receiver.seen and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)  # worker A is now in the middle of a delivery (the receiver takes 0.5 s)
-    running_a = DBTaskResult.objects.running().filter(worker_ids__contains=["worker-a"]).count()
+    # Kill worker A while the receiver holds one of its deliveries (received, not yet answered): the worker is
+    # blocked in the middle of the task, which stays RUNNING in the queue after the kill.
+    # The deliveries come after the submissions' receipts and e-mails in the queue; a loaded machine is slow.
+    running_a, deadline = 0, time.monotonic() + 300
+    while not running_a and time.monotonic() < deadline:
+        in_flight = set(receiver.in_flight)
+        running = DBTaskResult.objects.running().filter(
+            worker_ids__contains=["worker-a"], task_path__endswith="webhook_deliver"
+        )
+        running_a = sum(1 for task in running if task.args_kwargs["kwargs"]["delivery_id"] in in_flight)
+        if not running_a:
+            time.sleep(0.01)
     worker_a.send_signal(signal.SIGKILL)
     worker_a.wait()
     log(f"   SIGKILL worker A with {running_a} task(s) running")
@@ -352,7 +388,11 @@ def webhook_kill(env: dict, receiver: Receiver) -> tuple[str, bool]:
     duplicates = sum(count - 1 for count in receiver.seen.values())
     statuses = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("pk")))
     ok = (
-        running_a >= 1 and delivered == len(expected) and seen == expected and set(statuses) == {"SUCCESSFUL"}
+        running_a >= 1
+        and requeued >= 1
+        and delivered == len(expected)
+        and seen == expected
+        and set(statuses) == {"SUCCESSFUL"}
     )
     return (
         f"{'PASS' if ok else 'FAIL'} worker killed mid-task: {len(expected)} webhook deliveries, worker A SIGKILLed"
@@ -396,20 +436,120 @@ def schedulers(env: dict) -> tuple[str, bool]:
     ), ok
 
 
-def appointment_surge(base_url: str) -> tuple[str, bool]:
-    """Hook for the scheduling app: 200 clients book 20 slots of capacity 2 through ``base_url``.
+SURGE_SLOTS, SURGE_CAPACITY = 20, 2
 
-    Expected once ``sportello.scheduling`` lands: exactly 40 bookings, every other attempt refused with a clear
-    message, no 5xx; the database constraint (not a check before insert) decides.
-    """
-    try:
-        import sportello.scheduling  # noqa: F401
-    except ImportError:
-        return (
-            "SKIP appointment surge: the scheduling app is not on this branch (hook: appointment_surge)",
-            True,
+
+def surge_seed():
+    """One calendar of the proof's municipality open on one day for exactly 20 slots of capacity 2."""
+    from datetime import time as dtime
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.catalog.constants import Kind
+    from sportello.catalog.tests.factories import ServiceFactory
+    from sportello.municipalities.models import Municipality
+    from sportello.scheduling.models import Appointment, Calendar, OpeningRule
+    from sportello.scheduling.selectors import calendar_slots
+
+    municipality = Municipality.objects.get(slug=SLUG)
+    Appointment.objects.filter(municipality=municipality).delete()  # places and events go with them
+    calendar, _ = Calendar.objects.get_or_create(
+        municipality=municipality,
+        title="Anagrafe (prova multinodo)",
+        defaults={"office_name": "Anagrafe", "address": "Piazza del Municipio 1", "min_notice_hours": 0},
+    )
+    service = municipality.services.filter(slug="appuntamento").first() or ServiceFactory(
+        municipality=municipality, slug="appuntamento", kind=Kind.APPOINTMENT, status="published"
+    )
+    calendar.services.set([service])
+    calendar.rules.all().delete()
+    day = timezone.localdate() + timedelta(days=2)
+    for _ in range(30):  # the first day that is not a public holiday
+        calendar.rules.all().delete()
+        OpeningRule.objects.create(
+            calendar=calendar,
+            valid_from=day,
+            valid_until=day,
+            weekdays=[day.weekday()],
+            start=dtime(9),
+            end=dtime(14),
+            slot_minutes=15,
+            capacity=SURGE_CAPACITY,
         )
-    return "SKIP appointment surge: scheduling is installed but this proof does not book yet", True
+        slots = calendar_slots(calendar, date_from=day, date_to=day)
+        if len(slots) == SURGE_SLOTS:
+            return calendar, slots
+        day += timedelta(days=1)
+    raise SystemExit("no day with 20 bookable slots found for the surge")
+
+
+def appointment_surge(base_url: str, token: str) -> tuple[str, bool]:
+    """200 clients book 20 slots of capacity 2 at once through the load balancer (the API's booking, the same
+    services as the citizen's and the desk's): exactly 40 bookings, every other client a 409, no 5xx; the
+    database constraint on places (not a check before insert) decides, across both web nodes."""
+    from collections import Counter
+
+    from sportello.scheduling.models import Appointment, Reservation
+
+    calendar, slots = surge_seed()
+    marks = {port: (WORK / f"web-{port}.log").stat().st_size for port in NODES}
+    barrier = threading.Barrier(CLIENTS)
+
+    def book(index):
+        slot = slots[index % len(slots)]
+        body = (
+            f'{{"calendar": {calendar.pk}, "start": "{slot.start.isoformat()}", "first_name": "Ada",'
+            f' "last_name": "Surge {index}", "reason": "Carta d\'identita"}}'
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 (local load balancer)
+            f"{base_url}/api/v1/{SLUG}/appointments",
+            data=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        statuses = list(pool.map(book, range(CLIENTS)))
+    elapsed = time.perf_counter() - started
+    time.sleep(1)  # the access logs are flushed
+    served = {}
+    for port in NODES:
+        with open(WORK / f"web-{port}.log", "rb") as log_file:
+            log_file.seek(marks[port])
+            served[port] = sum(
+                1 for line in log_file if b"POST /api/v1/" in line and b"/appointments " in line
+            )
+    booked = Appointment.objects.filter(calendar=calendar, state="approved")
+    per_slot = Counter(booked.values_list("start", flat=True))
+    places = Reservation.objects.filter(calendar=calendar).count()
+    created, conflicts = statuses.count(201), statuses.count(409)
+    errors = sum(1 for s in statuses if s >= 500 or s == 0)
+    expected = SURGE_SLOTS * SURGE_CAPACITY
+    ok = (
+        created == booked.count() == places == expected
+        and conflicts == CLIENTS - expected
+        and errors == 0
+        and sorted(per_slot.values()) == [SURGE_CAPACITY] * SURGE_SLOTS
+        and all(served.values())
+        and sum(served.values()) == CLIENTS
+    )
+    return (
+        f"{'PASS' if ok else 'FAIL'} appointment surge through HAProxy: {CLIENTS} clients at once on"
+        f" {SURGE_SLOTS} slots x {SURGE_CAPACITY}: {created} x 201, {conflicts} x 409, {errors} x 5xx/none;"
+        f" {booked.count()} approved in the database, {places} places, at most"
+        f" {max(per_slot.values(), default=0)} per slot; served by node"
+        f" {' + node '.join(str(served[p]) for p in NODES)} in {elapsed:.1f} s"
+    ), ok
 
 
 def main() -> int:
@@ -436,6 +576,7 @@ def main() -> int:
         "API_RATE_LIMIT": "100000/minute",
         "SPORTELLO_VAR_DIR": str(WORK / "var"),
         "DJANGO_SETTINGS_MODULE": "sportello.settings",
+        "PYTHONUNBUFFERED": "1",  # the logs of a SIGKILLed worker keep what it wrote
         "PYTHONPATH": str(ROOT / "src"),
     }
     env = {**os.environ, **ENV, "DATABASE_URL": pooled}
@@ -462,18 +603,24 @@ def main() -> int:
                     "--workers",
                     "2",
                     "--threads",
-                    "4",
+                    str(NODE_THREADS // 2),
+                    "--access-logfile",
+                    "-",
                 ],
                 env,
             )
         for port in NODES:
             wait_port(port, 60)
+        warm_up(data["token"])
         haproxy()
         log(
             f"Up: HAProxy :{LB} -> gunicorn :{NODES[0]} :{NODES[1]}; PgBouncer :{PGBOUNCER} (transaction mode)"
             f" -> PostgreSQL {name}; logs in {WORK}"
         )
-        for step in (lambda: appointment_surge(f"http://127.0.0.1:{LB}"), lambda: submissions_burst(env)):
+        for step in (
+            lambda: appointment_surge(f"http://127.0.0.1:{LB}", data["token"]),
+            lambda: submissions_burst(env),
+        ):
             line, ok = step()
             report.append(line)
             all_ok &= ok

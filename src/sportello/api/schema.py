@@ -110,6 +110,9 @@ def postprocess(result, generator, request, public):
         {"name": "stato", "description": "Stato del servizio"},
         {"name": "servizi", "description": "Il catalogo pubblico dei servizi dell'ente"},
         {"name": "pratiche", "description": "Le pratiche, per lo staff e le integrazioni dell'ente"},
+        {"name": "calendari", "description": "Gli uffici prenotabili e i loro orari liberi (pubblico)"},
+        {"name": "appuntamenti", "description": "Gli appuntamenti, per lo staff e le integrazioni dell'ente"},
+        {"name": "pagamenti", "description": "I pagamenti pagoPA e l'export contabile"},
     ]
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM

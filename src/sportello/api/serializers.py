@@ -162,3 +162,287 @@ class TransitionRequestSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.CharField()
+
+
+# --- calendars and appointments ---
+
+
+def _year_checked(value):
+    """Dates between 1900 and 2100: a date past ``date.max - 1 day`` would overflow a range's end."""
+    from django.utils.translation import gettext as _
+
+    if value is not None and not 1900 <= value.year <= 2100:
+        raise serializers.ValidationError(_("Indica una data tra il 1900 e il 2100."))
+    return value
+
+
+class BoundedDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        return _year_checked(super().to_internal_value(value))
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        _year_checked(moment)
+        return moment
+
+
+class CalendarSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    office = serializers.CharField(source="office_name")
+    address = serializers.CharField()
+    timezone = serializers.SerializerMethodField()
+    moderated = serializers.BooleanField(
+        help_text="Le prenotazioni dei cittadini sono confermate dall'ufficio."
+    )
+    min_notice_hours = serializers.IntegerField(help_text="Preavviso minimo, in ore.")
+    horizon_days = serializers.IntegerField(help_text="Prenotabile fino a tanti giorni da oggi.")
+    cancel_until_hours = serializers.IntegerField(
+        help_text="Il cittadino può annullare fino a tante ore prima."
+    )
+    services = serializers.SerializerMethodField()
+
+    def get_timezone(self, calendar) -> str:
+        return "Europe/Rome"
+
+    def get_services(self, calendar) -> list[str]:
+        return sorted(s.slug for s in calendar.public_services)
+
+
+class CalendarDetailSerializer(CalendarSerializer):
+    what_to_bring = serializers.CharField()
+    contact_email = serializers.EmailField()
+
+
+SLOT_SCHEMA = {
+    "type": "object",
+    "required": ["start", "end", "capacity", "available"],
+    "properties": {
+        "start": {"type": "string", "format": "date-time"},
+        "end": {"type": "string", "format": "date-time"},
+        "capacity": {"type": "integer", "format": "int32", "minimum": 1},
+        "available": {"type": "integer", "format": "int32", "minimum": 1},
+    },
+}
+AVAILABILITY_SCHEMA = {
+    "type": "object",
+    "required": ["calendar", "from", "to", "slots"],
+    "properties": {
+        "calendar": {
+            "type": "object",
+            "required": ["id", "title", "office", "address", "timezone"],
+            "properties": {
+                "id": {"type": "integer", "format": "int64"},
+                "title": {"type": "string"},
+                "office": {"type": "string"},
+                "address": {"type": "string"},
+                "timezone": {"type": "string"},
+            },
+        },
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "slots": {"type": "array", "items": SLOT_SCHEMA, "description": "Solo gli orari con posti liberi."},
+    },
+}
+
+
+class CalendarRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AppointmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    calendar = CalendarRefSerializer()
+    service = ServiceRefSerializer(allow_null=True)
+    application = serializers.IntegerField(source="application_id", allow_null=True)
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
+    fiscal_code = serializers.CharField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class AppointmentEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    transition = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor_kind = serializers.CharField()
+    actor = PersonSerializer(allow_null=True)
+    motivation = serializers.CharField()
+
+
+class AppointmentDetailSerializer(AppointmentSerializer):
+    details = serializers.CharField()
+    motivation = serializers.CharField()
+    events = AppointmentEventSerializer(many=True)
+
+
+class AppointmentFiltersSerializer(serializers.Serializer):
+    calendar = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    service = serializers.SlugField(required=False, max_length=200)
+    state = serializers.ChoiceField(
+        choices=["pending", "approved", "refused", "missed", "done", "cancelled"], required=False
+    )
+    start_from = BoundedDateField(required=False, help_text="Dal giorno (compreso, ora di Roma).")
+    start_to = BoundedDateField(required=False, help_text="Fino al giorno (compreso, ora di Roma).")
+
+
+class AppointmentCreateSerializer(serializers.Serializer):
+    calendar = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    start = BoundedDateTimeField(
+        help_text="L'inizio di un orario libero (da availability), con il fuso orario."
+    )
+    service = serializers.SlugField(
+        required=False, max_length=200, help_text="Uno dei servizi del calendario (predefinito: il primo)."
+    )
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    details = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+APPOINTMENT_TRANSITIONS = ("approve", "refuse", "reschedule", "cancel", "done", "missed")
+
+
+class AppointmentTransitionRequestSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=APPOINTMENT_TRANSITIONS)
+    motivation = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, default="", help_text="Obbligatoria per refuse."
+    )
+    start = BoundedDateTimeField(
+        required=False, allow_null=True, default=None, help_text="Solo per reschedule: il nuovo orario."
+    )
+
+
+# --- messages ---
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10000)
+    internal = serializers.BooleanField(
+        required=False, default=False, help_text="Una nota interna dello staff, che il cittadino non vede."
+    )
+
+
+# --- payments and the accounting export ---
+
+
+class ApplicationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class PaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    application = ApplicationRefSerializer(allow_null=True)
+    service = serializers.SerializerMethodField()
+    iuv = serializers.CharField()
+    notice_number = serializers.CharField()
+    iupd = serializers.CharField()
+    creditor_fiscal_code = serializers.CharField()
+    amount_cents = serializers.IntegerField(help_text="Importo in centesimi di euro.")
+    description = serializers.CharField()
+    purpose = serializers.CharField(
+        help_text="Per chi la posizione non nasce da una pratica (sale, abbonamenti)."
+    )
+    due_date = serializers.DateField()
+    debtor_name = serializers.CharField()
+    debtor_fiscal_code = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    published_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    paid_cents = serializers.IntegerField(allow_null=True)
+    psp = serializers.CharField()
+    receipt_id = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_service(self, payment) -> str | None:
+        return payment.application.service.slug if payment.application_id else None
+
+
+class PaymentLineSerializer(serializers.Serializer):
+    transfer_index = serializers.IntegerField()
+    description = serializers.CharField()
+    capitolo = serializers.CharField()
+    articolo = serializers.CharField()
+    accertamento = serializers.CharField()
+    ufficio = serializers.CharField()
+    taxonomy_code = serializers.CharField()
+    amount_cents = serializers.IntegerField()
+    iban = serializers.CharField()
+
+
+class PaymentEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    source = serializers.CharField()
+    note = serializers.CharField()
+
+
+class PaymentDetailSerializer(PaymentSerializer):
+    lines = PaymentLineSerializer(many=True)
+    events = PaymentEventSerializer(many=True)
+
+
+class PaymentFiltersSerializer(serializers.Serializer):
+    service = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    application = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    status = serializers.ChoiceField(
+        choices=["created", "pending", "paid", "failed", "expired", "cancelled"], required=False
+    )
+    created_from = BoundedDateField(required=False)
+    created_to = BoundedDateField(required=False)
+    paid_from = BoundedDateField(required=False)
+    paid_to = BoundedDateField(required=False)
+    q = serializers.CharField(
+        required=False, max_length=40, help_text="IUV, numero avviso o codice fiscale del debitore."
+    )
+
+
+class AccountingExportFiltersSerializer(serializers.Serializer):
+    paid_from = BoundedDateField(help_text="Pagati dal giorno (compreso, ora di Roma).")
+    paid_to = BoundedDateField(help_text="Pagati fino al giorno (compreso, ora di Roma).")
+
+    def validate(self, data):
+        from django.utils.translation import gettext as _
+
+        if data["paid_from"] > data["paid_to"]:
+            raise serializers.ValidationError(
+                {"paid_to": _("La data iniziale è successiva a quella finale.")}
+            )
+        return data
+
+
+class AccountingRowSerializer(serializers.Serializer):
+    """One budget line of a paid payment: the columns of the back office's accounting export (docs/payments.md)."""
+
+    capitolo = serializers.CharField()
+    articolo = serializers.CharField()
+    accertamento = serializers.CharField()
+    codice_tassonomia = serializers.CharField()
+    importo = serializers.CharField(help_text="In euro con il punto decimale, ad esempio 16.79.")
+    iuv = serializers.CharField()
+    numero_avviso = serializers.CharField()
+    codice_fiscale_pagatore = serializers.CharField()
+    data_pagamento = serializers.DateField()
+    numero_pratica = serializers.CharField()
+    servizio = serializers.CharField()
+    descrizione_voce = serializers.CharField()
+    indice_trasferimento = serializers.IntegerField()
+    ufficio = serializers.CharField()
+    psp = serializers.CharField()
+    id_ricevuta = serializers.CharField()

@@ -1,13 +1,13 @@
 """``/api/v1/``: the platform's paths, then each municipality's under ``/api/v1/<municipality_slug>/``.
 
 A new resource adds its module in ``views/`` with its ``urlpatterns`` and one line to ``municipality_patterns``
-(next: appointments, room bookings, payments).
+(next: room bookings, from the rooms app).
 """
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import applications, calendars, services
+from .views import applications, appointments, calendars, payments, services
 from .views.status import StatusView
 
 app_name = "api"
@@ -15,7 +15,9 @@ app_name = "api"
 municipality_patterns = [
     *services.urlpatterns,
     *applications.urlpatterns,
-    *calendars.urlpatterns,  # public availability and the private ICS feed (plain Django views)
+    *calendars.urlpatterns,  # public calendars and availability, the private ICS feed
+    *appointments.urlpatterns,
+    *payments.urlpatterns,  # payments and the accounting export
 ]
 
 urlpatterns = [

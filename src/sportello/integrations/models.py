@@ -13,12 +13,24 @@ from sportello.municipalities.models import Municipality, TenantQuerySet
 class Scope(models.TextChoices):
     APPLICATIONS_READ = "applications:read", _("Lettura delle pratiche")
     TRANSITIONS_WRITE = "transitions:write", _("Azioni sulle pratiche")
-    PAYMENTS_READ = "payments:read", _("Lettura dei pagamenti")
-    CALENDARS = "calendars", _("Calendari")
+    MESSAGES_WRITE = "messages:write", _("Messaggi sulle pratiche")
+    PAYMENTS_READ = "payments:read", _("Lettura dei pagamenti e dell'export contabile")
+    CALENDARS = "calendars", _("Calendari e appuntamenti (lettura)")
+    APPOINTMENTS_WRITE = "appointments:write", _("Prenotazione e gestione degli appuntamenti")
 
 
 class Event(models.TextChoices):
     APPLICATION_STATE_CHANGED = "application.state_changed", _("Cambio di stato di una pratica")
+    APPOINTMENT_BOOKED = "appointment.booked", _("Appuntamento prenotato")
+    APPOINTMENT_APPROVED = "appointment.approved", _("Appuntamento confermato dall'ufficio")
+    APPOINTMENT_MOVED = "appointment.moved", _("Appuntamento spostato")
+    APPOINTMENT_CANCELLED = "appointment.cancelled", _("Appuntamento annullato o rifiutato")
+    APPOINTMENT_DONE = "appointment.done", _("Appuntamento svolto")
+    APPOINTMENT_MISSED = "appointment.missed", _("Appuntamento mancato (assente)")
+    PAYMENT_PAID = "payment.paid", _("Pagamento eseguito")
+    PAYMENT_FAILED = "payment.failed", _("Pagamento non riuscito")
+    PAYMENT_EXPIRED = "payment.expired", _("Pagamento scaduto")
+    PAYMENT_CANCELLED = "payment.cancelled", _("Pagamento annullato dall'ufficio")
 
 
 class ApiTokenQuerySet(TenantQuerySet):

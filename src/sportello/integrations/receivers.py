@@ -20,3 +20,84 @@ def application_state_changed(sender, *, application, event, **kwargs):
             "at": event.at.isoformat(),
         },
     )
+
+
+# Appointment transitions (scheduling/states.py) -> webhook events. Holds that expire or are abandoned were
+# never booked: their release is not reported.
+APPOINTMENT_EVENTS = {
+    "submit": Event.APPOINTMENT_BOOKED,
+    "confirm": Event.APPOINTMENT_BOOKED,
+    "approve": Event.APPOINTMENT_APPROVED,
+    "reschedule": Event.APPOINTMENT_MOVED,
+    "cancel": Event.APPOINTMENT_CANCELLED,
+    "release": Event.APPOINTMENT_CANCELLED,
+    "refuse": Event.APPOINTMENT_CANCELLED,
+    "done": Event.APPOINTMENT_DONE,
+    "missed": Event.APPOINTMENT_MISSED,
+}
+
+
+def appointment_event_recorded(sender, *, instance, created, raw=False, **kwargs):
+    """Every appointment transition records an ``AppointmentEvent`` inside the transition's transaction
+    (``scheduling.services._fire``); its creation is the event, so the delivery commits with the change.
+    The event row carries the target state; the appointment in memory already has its new times."""
+    if not created or raw:
+        return
+    name = APPOINTMENT_EVENTS.get(instance.transition)
+    if name is None or (name == Event.APPOINTMENT_CANCELLED and instance.from_state == "held"):
+        return
+    appointment = instance.appointment
+    webhook_event_emit(
+        municipality=appointment.municipality,
+        event=name,
+        data={
+            "appointment": {
+                "id": appointment.pk,
+                "calendar": appointment.calendar_id,
+                "service": appointment.service.slug if appointment.service_id else None,
+                "application": appointment.application_id,
+                "state": instance.to_state,
+                "start": appointment.start.isoformat(),
+                "end": appointment.end.isoformat(),
+            },
+            "transition": instance.transition,
+            "from_state": instance.from_state,
+            "to_state": instance.to_state,
+            "actor_kind": instance.actor_kind,
+            "at": instance.at.isoformat(),
+        },
+    )
+
+
+PAYMENT_EVENTS = {
+    "paid": Event.PAYMENT_PAID,
+    "failed": Event.PAYMENT_FAILED,
+    "expired": Event.PAYMENT_EXPIRED,
+    "cancelled": Event.PAYMENT_CANCELLED,
+}
+
+
+def payment_settled(sender, *, payment, status, **kwargs):
+    """``payments.signals.payment_settled``: sent once per final state, inside the transaction that made it."""
+    name = PAYMENT_EVENTS.get(status)
+    if name is None:
+        return
+    application = payment.application if payment.application_id else None
+    webhook_event_emit(
+        municipality=payment.municipality,
+        event=name,
+        data={
+            "payment": {
+                "id": payment.pk,
+                "iuv": payment.iuv,
+                "notice_number": payment.notice_number,
+                "amount_cents": payment.amount_cents,
+                "status": status,
+                "purpose": payment.purpose,
+                "paid_at": payment.paid_at.isoformat() if payment.paid_at else None,
+                "paid_cents": payment.paid_cents,
+                "receipt_id": payment.receipt_id,
+            },
+            "application": {"id": application.pk, "number": application.number} if application else None,
+        },
+    )

@@ -53,3 +53,73 @@ def api(client):
             )
 
     return Api
+
+
+def first_free_slot(calendar, days=(1, 30)):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.scheduling.selectors import calendar_slots
+
+    today = timezone.localdate()
+    slots = calendar_slots(
+        calendar, date_from=today + timedelta(days=days[0]), date_to=today + timedelta(days=days[1])
+    )
+    return slots[0]
+
+
+@pytest.fixture
+def mori_calendar(mori):
+    """A calendar of Mori serving a published appointment service, open every day, 2 desks."""
+    from sportello.catalog.constants import Kind
+    from sportello.catalog.tests.factories import ServiceFactory
+    from sportello.scheduling.tests.factories import CalendarFactory, OpeningRuleFactory
+
+    calendar = CalendarFactory(municipality=mori)
+    OpeningRuleFactory(calendar=calendar, weekdays=list(range(7)), capacity=2)
+    calendar.services.add(
+        ServiceFactory(
+            municipality=mori, kind=Kind.APPOINTMENT, slug="appuntamento-anagrafe", status="published"
+        )
+    )
+    return calendar
+
+
+@pytest.fixture
+def mori_appointment(mori_calendar, citizen):
+    """A citizen's approved appointment, booked through the real services."""
+    from sportello.scheduling import services as scheduling
+
+    slot = first_free_slot(mori_calendar)
+    held = scheduling.appointment_hold(
+        calendar=mori_calendar, start=slot.start, citizen=citizen, service=mori_calendar.services.get()
+    )
+    return scheduling.appointment_confirm(
+        appointment=held, user=citizen, first_name="Maria", last_name="Rossi"
+    )
+
+
+@pytest.fixture
+def mori_payment(mori, citizen):
+    """A paid CIE fee of a citizen's application (3 budget lines), through the real payment services."""
+    from django.utils import timezone
+
+    from sportello.payments.providers import PositionStatus
+    from sportello.payments.services import (
+        payment_apply_status,
+        payment_publish_now,
+        payment_request_at_submission,
+    )
+    from sportello.payments.tests.factories import cie_service, filled_application, payment_settings
+
+    payment_settings(mori)
+    application = filled_application(cie_service(mori), citizen)
+    payment = payment_request_at_submission(application=application, user=citizen)
+    payment_publish_now(payment=payment)
+    return payment_apply_status(
+        payment=payment,
+        observed=PositionStatus(
+            status="paid", paid_at=timezone.now(), paid_cents=payment.amount_cents, psp="PSP", receipt_id="R1"
+        ),
+    )

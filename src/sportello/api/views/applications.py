@@ -26,6 +26,7 @@ from ..serializers import (
     ApplicationFiltersSerializer,
     ApplicationSerializer,
     AttachmentSerializer,
+    MessageCreateSerializer,
     MessageSerializer,
     TransitionListSerializer,
     TransitionRequestSerializer,
@@ -126,12 +127,40 @@ class ApplicationEvents(ApplicationRows):
     )
 )
 class ApplicationMessages(ApplicationRows):
-    """The thread with the citizen and the staff's internal notes (``internal``)."""
+    """The thread with the citizen and the staff's internal notes (``internal``); POST writes one."""
 
     serializer_class = MessageSerializer
+    required_scopes = {"GET": Scope.APPLICATIONS_READ, "POST": Scope.MESSAGES_WRITE}
 
     def get_queryset(self):
         return self.get_application().messages.select_related("author").prefetch_related("attachments")
+
+    @extend_schema(
+        operation_id="applications_messages_create",
+        description="Scrive al cittadino (che riceve la notifica, e il messaggio è protocollato dove previsto) o "
+        "aggiunge una nota interna (`internal`). Serve il permesso `messages:write`; 409 per una bozza.",
+        summary="Scrivi un messaggio sulla pratica",
+        request=MessageCreateSerializer,
+        responses={201: MessageSerializer},
+        tags=["pratiche"],
+    )
+    def post(self, request, application_id: int):
+        application = self.get_application()
+        body = MessageCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            message = services.application_message_post(
+                application=application, user=request.user, **body.validated_data
+            )
+        except services.TransitionNotAllowed as error:
+            return problem(status.HTTP_409_CONFLICT, " ".join(error.messages), instance=request.path)
+        except PermissionDenied as error:
+            raise exceptions.PermissionDenied(_("Non sei abilitato su questo servizio.")) from error
+        except ValidationError as error:
+            raise exceptions.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            ) from error
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

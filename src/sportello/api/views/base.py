@@ -32,3 +32,18 @@ class ApiView(APIView):
 class PublicView(ApiView):
     permission_classes = [permissions.AllowAny]
     cache_control = "public, max-age=60"
+
+
+def day_start(day):
+    """Local midnight (Europe/Rome) at the start of ``day``, aware: date filters mean Rome days."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo("Europe/Rome"))
+
+
+def day_end(day):
+    """Local midnight after ``day`` (exclusive upper bound)."""
+    from datetime import timedelta
+
+    return day_start(day + timedelta(days=1))
