@@ -288,3 +288,84 @@ def test_waiting_list_join_and_the_one_click_move_page(client, service, office, 
     mine.refresh_from_db()
     assert mine.start == early.start
     assert client.get(url).status_code == 410  # used: the entry is gone
+
+
+@pytest.fixture
+def paid_service(mori, office):
+    """The CIE as in the demo: the reason form, then the 22,21 € fee paid before the appointment is confirmed."""
+    from sportello.payments.tests.factories import cie_service, payment_settings
+
+    payment_settings(mori)
+    service = cie_service(mori)
+    service.slug, service.kind = "cie-pagata", Kind.APPOINTMENT
+    service.save()
+    office.services.add(service)
+    return service
+
+
+def _book_to_payment(client, office, citizen):
+    slot = later_slot(office)
+    client.post(f"{BASE}/prenota-appuntamento/cie-pagata/{office.pk}/", {"start": slot.start.isoformat()})
+    appointment = Appointment.objects.get()
+    client.post(f"{BASE}/appuntamenti/{appointment.uid}/dettagli/", {"motivo": "primo_rilascio"})
+    summary = f"{BASE}/appuntamenti/{appointment.uid}/riepilogo/"
+    page = soup(client.get(summary))
+    assert "22,21 euro" in page.text
+    assert page.find("button", string="Conferma e vai al pagamento")
+    response = client.post(summary, {"privacy": "on"})
+    appointment.refresh_from_db()
+    return appointment, response
+
+
+def test_a_paid_booking_goes_to_payment_and_is_confirmed_once_paid(
+    client, paid_service, office, spid_citizen
+):
+    from sportello.payments.models import Payment
+
+    appointment, response = _book_to_payment(client, office, spid_citizen)
+    application = appointment.application
+    choose = f"{BASE}/pratiche/{application.pk}/pagamento/"
+    assert response["Location"] == choose
+    assert appointment.state == State.HELD  # not confirmed before the payment
+    page = soup(client.get(choose))
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "held" and "Appuntamento in attesa del pagamento" in box.text
+    assert "Paga online" in page.text and "Paga più tardi" in page.text
+    # the steps and the appointment page lead to the payment while it is pending
+    for url in (
+        f"{BASE}/appuntamenti/{appointment.uid}/",
+        f"{BASE}/appuntamenti/{appointment.uid}/riepilogo/",
+    ):
+        assert client.get(url)["Location"] == choose
+    listing = soup(client.get(f"{BASE}/appuntamenti/"))
+    assert "In attesa di pagamento" in listing.select("table")[0].text
+    checkout = client.post(f"{BASE}/pratiche/{application.pk}/pagamento/online")["Location"]
+    back = client.post(checkout, {"outcome": "paid"})["Location"]
+    page = soup(client.get(back))
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "approved" and "Appuntamento confermato" in box.text
+    assert box.find("a", href=f"{BASE}/appuntamenti/{appointment.uid}/")
+    assert (
+        soup(client.get(f"{BASE}/appuntamenti/{appointment.uid}/")).h1.text.strip()
+        == "Appuntamento confermato"
+    )
+    assert Payment.objects.get().status == "paid"
+
+
+def test_a_failed_payment_frees_the_place_and_offers_a_new_booking_not_a_retry(
+    client, paid_service, office, spid_citizen
+):
+    from sportello.payments.models import Payment
+
+    appointment, _response = _book_to_payment(client, office, spid_citizen)
+    application = appointment.application
+    checkout = client.post(f"{BASE}/pratiche/{application.pk}/pagamento/online")["Location"]
+    page = soup(client.get(client.post(checkout, {"outcome": "failed"})["Location"]))
+    assert "Pagamento non riuscito" in page.text
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "cancelled" and box.find("a", href=f"{BASE}/prenota-appuntamento/cie-pagata/")
+    assert not page.find("button", string="Riprova il pagamento")
+    appointment.refresh_from_db()
+    assert appointment.state == State.CANCELLED and not Reservation.objects.exists()
+    client.post(f"{BASE}/pratiche/{application.pk}/pagamento/riprova")
+    assert Payment.objects.count() == 1  # no new payment for a place that is gone
