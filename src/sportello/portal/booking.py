@@ -603,11 +603,30 @@ def appointment_manage(request, token: str):
                 )
             )
     today = now.astimezone(ROME).date()
-    slots = calendar_slots(appointment.calendar, date_from=today, date_to=today + timedelta(days=14), now=now)
+    # The whole booking horizon, one day's times at a time (the days with free places are links).
+    slots = calendar_slots(
+        appointment.calendar,
+        date_from=today,
+        date_to=today + timedelta(days=appointment.calendar.horizon_days),
+        now=now,
+    )
+    free_days: dict[date, int] = {}
+    for slot in slots:
+        local = slot.start.astimezone(ROME).date()
+        free_days[local] = free_days.get(local, 0) + slot.free
+    day = _parse_day(request.GET.get("giorno", ""))
+    if day not in free_days:
+        day = min(free_days) if free_days else None
     return render(
         request,
         "portal/booking/manage.html",
-        _manage_context(request, appointment) | {"slots": slots[:60], "token": token},
+        _manage_context(request, appointment)
+        | {
+            "slots": [s for s in slots if s.start.astimezone(ROME).date() == day],
+            "day": day,
+            "free_days": sorted(free_days.items()),
+            "token": token,
+        },
     )
 
 

@@ -13,6 +13,7 @@ from sportello.catalog.constants import AccessLevel, Kind
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
 from sportello.scheduling import services as scheduling
+from sportello.scheduling.availability import ROME
 from sportello.scheduling.models import Appointment, Reservation
 from sportello.scheduling.selectors import calendar_slots
 from sportello.scheduling.states import State
@@ -369,3 +370,50 @@ def test_a_failed_payment_frees_the_place_and_offers_a_new_booking_not_a_retry(
     assert appointment.state == State.CANCELLED and not Reservation.objects.exists()
     client.post(f"{BASE}/pratiche/{application.pk}/pagamento/riprova")
     assert Payment.objects.count() == 1  # no new payment for a place that is gone
+
+
+def test_the_move_page_offers_the_whole_booking_horizon(client, service, office, spid_citizen):
+    """Not only the next 14 days: every day with free places up to the calendar's horizon, a day's times at a time."""
+    office.horizon_days = 60
+    office.save()
+    slot = later_slot(office)
+    appointment = scheduling.appointment_hold(
+        calendar=office, start=slot.start, service=service, citizen=spid_citizen
+    )
+    appointment = scheduling.appointment_confirm(appointment=appointment, user=spid_citizen)
+    url = f"{BASE}/appuntamenti/gestisci/{manage_token(appointment)}/"
+    page = soup(client.get(url))
+    days = [a["href"].split("=")[1] for a in page.select(".sportello-free-days a")]
+    today = timezone.localdate()
+    assert days[-1] >= (today + timedelta(days=55)).isoformat()  # beyond two weeks, to the horizon
+    assert days[-1] <= (today + timedelta(days=60)).isoformat()
+    far = (today + timedelta(days=50)).isoformat()
+    assert far in days
+    page = soup(client.get(url, {"giorno": far}))
+    times = [radio["value"] for radio in page.select("input[name=start]")]
+    assert times and all(t.startswith(far) for t in times)
+    client.post(url, {"start": times[0]})
+    appointment.refresh_from_db()
+    assert appointment.start.astimezone(ROME).date().isoformat() == far
+
+
+def test_the_booking_confirmation_has_the_rating_component(client, service, office, spid_citizen):
+    from sportello.catalog.models import Rating
+
+    slot = later_slot(office)
+    appointment = scheduling.appointment_hold(
+        calendar=office, start=slot.start, service=service, citizen=spid_citizen
+    )
+    scheduling.appointment_confirm(appointment=appointment, user=spid_citizen)
+    detail = f"{BASE}/appuntamenti/{appointment.uid}/"
+    page = soup(client.get(detail))
+    widget = page.select_one("[data-element=feedback]")
+    assert widget is not None and widget.select_one("input[name=page]")["value"] == "booking"
+    assert widget.select_one("input[name=service]")["value"] == "cie"
+    response = client.post(
+        f"{BASE}/valutazione",
+        {"page": "booking", "service": "cie", "stars": "5", "next": detail, "skip": "1"},
+    )
+    assert response.status_code == 302
+    rating = Rating.objects.get()
+    assert (rating.page, rating.service, rating.stars) == ("booking", service, 5)
