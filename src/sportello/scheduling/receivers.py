@@ -50,6 +50,8 @@ def pending_payment_keeps_the_hold(sender, payment, application, **kwargs):
     from . import services
     from .models import Appointment
 
+    if payment.purpose:  # a position of another domain (rooms, subscriptions), not the application's fee
+        return
     appointment = (
         Appointment.objects.filter(application=application, state=State.HELD)
         .select_related("calendar")
