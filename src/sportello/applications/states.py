@@ -65,9 +65,10 @@ TRANSITIONS = {
             State.PAYMENT_FAILED,
             Actor.SYSTEM,
         ),
+        # A "paid" reaching us after a "failed" (events out of order) still submits: the money was taken.
         _t(
             "payment_succeeded",
-            {State.PAYMENT_PENDING, State.PAYMENT_OUTCOME_PENDING},
+            {State.PAYMENT_PENDING, State.PAYMENT_OUTCOME_PENDING, State.PAYMENT_FAILED},
             State.SUBMITTED,
             Actor.SYSTEM,
         ),

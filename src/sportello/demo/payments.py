@@ -58,8 +58,9 @@ def load_demo_payments(municipality) -> list[str]:
         lines=[dict(zip(BUDGET_FIELDS, line, strict=True)) for line in CIE_LINES],
         rules=CIE_RULES,
     )
-    if Payment.objects.filter(municipality=municipality).exists():
-        return [f"{municipality.name}: demo payments already present"]
+    bookings = _demo_cie_bookings(service)
+    if Payment.objects.filter(municipality=municipality, application__appointment__isnull=True).exists():
+        return [f"{municipality.name}: demo payments already present", *bookings]
     citizens = [citizen_upsert_from_attributes(attributes=attributes) for attributes in DEMO_CITIZENS]
     for citizen, outcome in zip(citizens, ("paid", "pending", "failed"), strict=False):
         application = applications.application_start(service=service, applicant=citizen)
@@ -74,4 +75,46 @@ def load_demo_payments(municipality) -> list[str]:
         )
         sandbox_outcome(position_pk=position.pk, outcome=outcome)
         payments.payment_refresh(payment=payment)
-    return [f"{municipality.name}: CIE fee 22,21 € over 3 chapters; demo payments paid, pending and failed"]
+    return [
+        f"{municipality.name}: CIE fee 22,21 € over 3 chapters; demo payments paid, pending and failed",
+        *bookings,
+    ]
+
+
+def _demo_cie_bookings(service) -> list[str]:
+    """Two CIE appointments booked through the real steps' services: Giulia Bianchi's paid online (confirmed),
+    Luca Verdi's waiting for a "Paga più tardi" notice (the place stays held while the poller sees it pending)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.scheduling import services as scheduling
+    from sportello.scheduling.models import Appointment
+    from sportello.scheduling.selectors import calendar_slots
+
+    calendar = service.calendars.order_by("pk").first()
+    if calendar is None or Appointment.objects.filter(service=service, application__isnull=False).exists():
+        return []
+    today = timezone.localdate()
+    slots = calendar_slots(calendar, date_from=today + timedelta(days=3), date_to=today + timedelta(days=30))
+    giulia, luca = (
+        citizen_upsert_from_attributes(attributes=attributes) for attributes in DEMO_CITIZENS[1:3]
+    )
+    for citizen, slot, outcome in ((giulia, slots[0], "paid"), (luca, slots[1], "pending")):
+        application = applications.application_start(service=service, applicant=citizen)
+        _fill(application, citizen)
+        appointment = scheduling.appointment_hold(
+            calendar=calendar, start=slot.start, service=service, citizen=citizen, application=application
+        )
+        scheduling.appointment_book(appointment=appointment, user=citizen)
+        payment = payments.payment_publish_now(payment=Payment.objects.get(application=application))
+        if outcome == "paid":
+            payments.payment_checkout_start(payment=payment, ok_url="", cancel_url="", error_url="")
+            position = SandboxPosition.objects.get(
+                creditor_fiscal_code=payment.creditor_fiscal_code, iupd=payment.iupd
+            )
+            sandbox_outcome(position_pk=position.pk, outcome="paid")
+            payments.payment_refresh(payment=payment)
+    return [
+        f"{service.municipality.name}: CIE appointments booked and paid (Giulia Bianchi), awaiting payment (Luca Verdi)"
+    ]

@@ -33,3 +33,16 @@ def citizen_payments(user, municipality):
         .select_related("application__service")
         .order_by("-created_at", "-pk")
     )
+
+
+def amount_due(service, answers: dict) -> int | None:
+    """What a request of ``service`` paid at submission costs with these answers (cents), or None."""
+    from .iuv import resolve_amounts
+
+    config = payment_config(service)
+    if config is None or config.when != When.SUBMISSION:
+        return None
+    lines = list(config.lines.all())
+    if not lines:
+        return None
+    return sum(resolve_amounts([line.amount_cents for line in lines], config.rules, answers or {}))

@@ -134,8 +134,11 @@ def payment_position_create(
 
 
 @transaction.atomic
-def payment_create(*, application, actor=None) -> Payment:
-    """The fee of ``application`` from its service's configuration (amounts by the form's answers)."""
+def payment_create(*, application, actor=None, due_date=None) -> Payment:
+    """The fee of ``application`` from its service's configuration (amounts by the form's answers).
+
+    ``due_date`` may bring the configured due date closer (a booked appointment is paid before its day).
+    """
     config = ServicePaymentConfig.objects.filter(service=application.service).first()
     if config is None or config.when == When.NONE:
         raise ValidationError(_("Questo servizio non prevede un pagamento."))
@@ -154,7 +157,9 @@ def payment_create(*, application, actor=None) -> Payment:
             for line, amount in zip(lines, amounts, strict=True)
         ],
         description=config.description or application.service.name,
-        due_date=(timezone.localtime() + timedelta(days=config.due_days)).date(),
+        due_date=min(
+            filter(None, [(timezone.localtime() + timedelta(days=config.due_days)).date(), due_date])
+        ),
         debtor_fiscal_code=application.applicant_fiscal_code,
         debtor_name=application.applicant_name or (applicant.username if applicant else ""),
         debtor_email=(applicant.email if applicant else "") or "",
@@ -163,11 +168,11 @@ def payment_create(*, application, actor=None) -> Payment:
 
 
 @transaction.atomic
-def payment_request_at_submission(*, application, user) -> Payment:
+def payment_request_at_submission(*, application, user, due_date=None) -> Payment:
     """The citizen confirms a request paid at submission: the application waits, the position is created."""
     applications.application_request_payment(application=application, user=user)
     application.refresh_from_db()
-    return payment_create(application=application, actor=user)
+    return payment_create(application=application, actor=user, due_date=due_date)
 
 
 @transaction.atomic
@@ -213,6 +218,10 @@ def payment_apply_status(*, payment, observed: PositionStatus, source=PaymentEve
         payment.paid_cents = observed.paid_cents or payment.amount_cents
         payment.psp, payment.receipt_id = observed.psp, observed.receipt_id
     payment.save()
+    if new in (Status.FAILED, Status.EXPIRED) and not payment.purpose:
+        from .tasks import payment_failed_notify
+
+        payment_failed_notify.enqueue(payment_id=payment.pk)
     if new in (Status.PAID, *FINAL_FAILURES):
         _settled(payment)
     return payment
@@ -318,8 +327,9 @@ def payments_poll(*, limit: int = 500) -> int:
             payment = payment_refresh(payment=payment)
         except ProviderError as error:  # recorded on the payment; the next tick retries after the backoff
             logger.warning("payment %s: provider error: %s", payment.pk, error)
-            continue
-        checked += 1
+        else:
+            checked += 1
+        # Still open, also while the provider does not answer: the citizen's held slot must not lapse meanwhile.
         if payment.is_open and payment.application_id:
             payment_still_pending.send(sender=Payment, payment=payment, application=payment.application)
     return checked

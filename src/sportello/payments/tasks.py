@@ -92,3 +92,68 @@ def accounting_export_build(*, export_id: int) -> None:
     except Exception:
         AccountingExport.objects.filter(pk=export_id).update(state=AccountingExport.State.FAILED)
         raise
+
+
+@task()
+@retrying
+def payment_failed_notify(*, payment_id: int) -> None:
+    """E-mail the citizen that a payment failed or expired (and, where the service is bound to App IO, a message
+    there too), with the link to the application to pay again."""
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+    from sportello.notifications.email import send_templated_email
+
+    from .models import Payment
+
+    payment = Payment.objects.select_related(
+        "municipality", "application__applicant", "application__service"
+    ).get(pk=payment_id)
+    application = payment.application
+    citizen = application.applicant if application else None
+    to = payment.debtor_email or (citizen.email if citizen else "")
+    language = citizen.language if citizen else "it"
+    url = ""
+    if application is not None and citizen is not None:
+        url = absolute_url(
+            tenant_reverse("portal:payment_choose", payment.municipality, lang=language, pk=application.pk)
+        )
+    context = {"payment": payment, "application": application, "url": url}
+    if to:
+        send_templated_email(
+            to=[to],
+            template="emails/payment_failed",
+            language=language,
+            municipality=payment.municipality,
+            context=context,
+        )
+    if citizen is not None and application is not None:
+        _payment_failed_io(payment, citizen, application.service, url)
+
+
+def _payment_failed_io(payment, citizen, service, url: str) -> None:
+    """The same news in App IO, when the service sends there (once per payment)."""
+    from django.db import transaction
+    from django.utils.translation import gettext, override
+
+    from sportello.notifications.services import io_message_enqueue
+
+    from .iuv import format_euro
+
+    texts = {}
+    for language in ("it", "en", "de"):
+        with override(language):
+            texts[language] = (
+                gettext("Pagamento non riuscito: %(service)s") % {"service": service.name},
+                gettext(
+                    "Il pagamento di %(amount)s € (avviso %(notice)s) non è andato a buon fine o è scaduto. "
+                    "Puoi riprovare dalla tua pratica: %(url)s"
+                )
+                % {"amount": format_euro(payment.amount_cents), "notice": payment.notice_number, "url": url},
+            )
+    with transaction.atomic():
+        io_message_enqueue(
+            user=citizen,
+            service=service,
+            event_key=f"payment-failed-{payment.pk}",
+            subject={lang: subject for lang, (subject, _body) in texts.items()},
+            markdown={lang: body for lang, (_subject, body) in texts.items()},
+        )

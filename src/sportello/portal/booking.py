@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from sportello.applications import services as applications
+from sportello.applications.states import State as ApplicationState
 from sportello.catalog.constants import AccessLevel, Kind
 from sportello.catalog.visibility import can_start
 from sportello.core.clientip import client_fingerprint
@@ -28,6 +29,8 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
 from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, citizen_required, login_url
+from sportello.payments.iuv import format_euro
+from sportello.payments.selectors import amount_due
 from sportello.scheduling import services as scheduling
 from sportello.scheduling.availability import ROME, parse_instant
 from sportello.scheduling.models import Appointment, Calendar
@@ -122,9 +125,27 @@ def _owned_appointment(request, uid) -> Appointment:
     return appointment
 
 
+def _awaiting_payment(appointment: Appointment) -> bool:
+    """Held while the citizen pays: the steps are done, the payment page is where to go."""
+    application = appointment.application
+    return (
+        appointment.state == State.HELD
+        and application is not None
+        and application.state in (ApplicationState.PAYMENT_PENDING, ApplicationState.PAYMENT_OUTCOME_PENDING)
+    )
+
+
+def _payment_page(request, appointment: Appointment):
+    return redirect(
+        tenant_reverse("portal:payment_choose", request.municipality, pk=appointment.application_id)
+    )
+
+
 def _held(request, uid):
     """The held appointment of the steps 3-5, or a redirect back to the times when the hold ran out."""
     appointment = _owned_appointment(request, uid)
+    if _awaiting_payment(appointment):
+        return appointment, _payment_page(request, appointment)
     if appointment.state != State.HELD:
         return appointment, redirect(_url(request, "portal:appointment_detail", appointment))
     if appointment.hold_until <= timezone.now():
@@ -348,10 +369,11 @@ def _details_form_pages(request, appointment: Appointment):
 
 
 def _fee(application):
-    """The CIE demo fee shown to the citizen (the payments module will ask for it): duplicate costs more."""
-    if application is None or "motivo" not in application.data:
+    """The fee of a service paid at submission, by the form's answers (the CIE duplicate costs more)."""
+    if application is None:
         return None
-    return "27,37" if application.data.get("motivo") == "duplicato" else "22,21"
+    cents = amount_due(application.service, application.data)
+    return format_euro(cents) if cents else None
 
 
 def _step(request, template: str, appointment: Appointment, step: int, **context):
@@ -409,7 +431,7 @@ def booking_summary(request, uid):
     form = SummaryForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            scheduling.appointment_book(appointment=appointment, user=_citizen(request))
+            appointment = scheduling.appointment_book(appointment=appointment, user=_citizen(request))
         except scheduling.SlotUnavailable as error:
             messages.error(request, " ".join(error.messages))
             return redirect(
@@ -423,6 +445,8 @@ def booking_summary(request, uid):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            if _awaiting_payment(appointment):
+                return _payment_page(request, appointment)
             return redirect(_url(request, "portal:appointment_detail", appointment))
     application = appointment.application
     summary = (
@@ -470,6 +494,8 @@ def _manage_context(request, appointment: Appointment) -> dict:
 def appointment_detail(request, uid):
     """The confirmation page ("Richiesta inviata" on moderated calendars) and the appointment's page later."""
     appointment = _owned_appointment(request, uid)
+    if _awaiting_payment(appointment):
+        return _payment_page(request, appointment)
     if appointment.state == State.HELD:
         return redirect(_url(request, "portal:booking_summary", appointment))
     return render(request, "portal/booking/detail.html", _manage_context(request, appointment))
@@ -577,11 +603,30 @@ def appointment_manage(request, token: str):
                 )
             )
     today = now.astimezone(ROME).date()
-    slots = calendar_slots(appointment.calendar, date_from=today, date_to=today + timedelta(days=14), now=now)
+    # The whole booking horizon, one day's times at a time (the days with free places are links).
+    slots = calendar_slots(
+        appointment.calendar,
+        date_from=today,
+        date_to=today + timedelta(days=appointment.calendar.horizon_days),
+        now=now,
+    )
+    free_days: dict[date, int] = {}
+    for slot in slots:
+        local = slot.start.astimezone(ROME).date()
+        free_days[local] = free_days.get(local, 0) + slot.free
+    day = _parse_day(request.GET.get("giorno", ""))
+    if day not in free_days:
+        day = min(free_days) if free_days else None
     return render(
         request,
         "portal/booking/manage.html",
-        _manage_context(request, appointment) | {"slots": slots[:60], "token": token},
+        _manage_context(request, appointment)
+        | {
+            "slots": [s for s in slots if s.start.astimezone(ROME).date() == day],
+            "day": day,
+            "free_days": sorted(free_days.items()),
+            "token": token,
+        },
     )
 
 
@@ -597,14 +642,16 @@ def appointment_list(request):
         request,
         "portal/booking/list.html",
         {
-            "upcoming": [
-                a for a in appointments if a.end >= now and a.state in (State.PENDING, State.APPROVED)
-            ][::-1],
-            "past": [
-                a for a in appointments if not (a.end >= now and a.state in (State.PENDING, State.APPROVED))
-            ],
+            "upcoming": [a for a in appointments if _upcoming(a, now)][::-1],
+            "past": [a for a in appointments if not _upcoming(a, now) and a.state != State.HELD],
         },
     )
+
+
+def _upcoming(appointment: Appointment, now) -> bool:
+    if appointment.end < now:
+        return False
+    return appointment.state in (State.PENDING, State.APPROVED) or _awaiting_payment(appointment)
 
 
 def first_step_url(request, service) -> str | None:

@@ -21,6 +21,17 @@ from .applications import _citizen, _url, citizen_application
 PAYMENT_STATES = (State.PAYMENT_PENDING, State.PAYMENT_OUTCOME_PENDING, State.PAYMENT_FAILED)
 
 
+def _appointment(application):
+    """The appointment booked with this application (the CIE: paid before it is confirmed), if any."""
+    from sportello.scheduling.models import Appointment
+
+    return Appointment.objects.filter(application=application).select_related("calendar", "service").first()
+
+
+def _place_released(appointment) -> bool:
+    return appointment is not None and appointment.state in ("cancelled", "refused")
+
+
 def _payment(application, payment_pk=None):
     """The application's current payment, or the one named (always one of this application's)."""
     if payment_pk is None:
@@ -39,10 +50,17 @@ def payment_choose(request, application):
     payment = _payment(application)
     if application.state not in PAYMENT_STATES and not payment.is_open:
         return redirect(_url(request, "portal:application_detail", application))
+    appointment = _appointment(application)
     return render(
         request,
         "portal/payments/choose.html",
-        {"application": application, "service": application.service, "payment": payment},
+        {
+            "application": application,
+            "service": application.service,
+            "payment": payment,
+            "appointment": appointment,
+            "place_released": _place_released(appointment),
+        },
     )
 
 
@@ -57,6 +75,12 @@ def payment_online(request, application):
         messages.error(request, " ".join(getattr(error, "messages", [])) or _unavailable())
         return redirect(_url(request, "portal:payment_choose", application))
     return redirect(url)
+
+
+def _released() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("L'orario prenotato è stato liberato: prenota un nuovo appuntamento.")
 
 
 def _unavailable() -> str:
@@ -75,16 +99,26 @@ def payment_return(request, application):
     except ProviderError:
         payment.refresh_from_db()
     application.refresh_from_db()
+    appointment = _appointment(application)
     return render(
         request,
         "portal/payments/return.html",
-        {"application": application, "service": application.service, "payment": payment},
+        {
+            "application": application,
+            "service": application.service,
+            "payment": payment,
+            "appointment": appointment,
+            "place_released": _place_released(appointment),
+        },
     )
 
 
 @require_POST
 @citizen_application
 def payment_retry(request, application):
+    if _place_released(_appointment(application)):
+        messages.error(request, _released())
+        return redirect(_url(request, "portal:payment_choose", application))
     try:
         payments.payment_request_at_submission(application=application, user=_citizen(request))
     except ValidationError as error:

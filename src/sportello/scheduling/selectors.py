@@ -86,14 +86,21 @@ def published_slot(calendar: Calendar, start: datetime, *, now: datetime | None 
 
 
 def appointment_list_for_citizen(*, user, municipality):
+    from django.db.models import Q
+
+    from sportello.applications.states import State as ApplicationState
+
     from .models import Appointment
     from .states import State
 
+    awaiting_payment = Q(
+        application__state__in=[ApplicationState.PAYMENT_PENDING, ApplicationState.PAYMENT_OUTCOME_PENDING]
+    )
     return (
         Appointment.objects.for_municipality(municipality)
         .filter(citizen=user)
-        .exclude(state=State.HELD)
-        .select_related("calendar", "service")
+        .filter(~Q(state=State.HELD) | awaiting_payment)  # a held place being paid for is shown
+        .select_related("calendar", "service", "application")
         .order_by("-start")
     )
 

@@ -5,7 +5,7 @@ Capacity lives in the database: taking a place inserts a ``Reservation`` row, an
 ``_fire`` and the one transition table (``states.py``).
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -265,9 +265,8 @@ def appointment_confirm(
             setattr(appointment, field, value.strip())
     if not (appointment.first_name and appointment.last_name):
         raise ValidationError(_("Indica nome e cognome del richiedente."))
-    name = "submit" if appointment.calendar.moderated and actor == Actor.CITIZEN else "confirm"
     appointment.hold_until = None
-    _fire(appointment, name, user=user, actor=actor)
+    _fire(appointment, _confirm_name(appointment, actor), user=user, actor=actor)
     appointment.reservations.update(hold_until=None)
     _schedule_reminder(appointment, now)
     return appointment
@@ -277,11 +276,26 @@ def appointment_confirm(
 def appointment_book(
     *, appointment: Appointment, user=None, first_name=None, last_name=None, email=None, now=None
 ):
-    """The citizen's final confirmation: submit the linked application (if any), then confirm the appointment,
-    in one transaction (a refused slot submits nothing)."""
+    """The citizen's final confirmation, in one transaction (a refused slot submits nothing).
+
+    A service paid at submission (the CIE fee): the application waits for the payment, the debt position is
+    created, and the appointment stays held until the payment's outcome (``payment_hold_until``); the payment
+    confirms it (``appointment_payment_succeeded``), a failed or expired one releases the place. Any other
+    service: submit the linked application (if any), then confirm the appointment.
+    """
     from sportello.applications.services import application_submit
     from sportello.applications.states import State as ApplicationState
+    from sportello.payments.selectors import paid_at_submission
 
+    application = appointment.application
+    if (
+        application is not None
+        and application.state == ApplicationState.DRAFT
+        and paid_at_submission(application.service)
+    ):
+        return _book_with_payment(
+            appointment, user=user, first_name=first_name, last_name=last_name, email=email, now=now
+        )
     appointment = appointment_confirm(
         appointment=appointment, user=user, first_name=first_name, last_name=last_name, email=email, now=now
     )
@@ -289,6 +303,101 @@ def appointment_book(
     if application is not None and application.state == ApplicationState.DRAFT:
         application_submit(application=application, user=user)
     return appointment
+
+
+# While a payment is pending the hold is kept this long after each check of the poller (payments_poll, every
+# minute), never past the morning after the payment's due date (the payment expires that night).
+PAYMENT_HOLD_MINUTES = 30
+
+
+def payment_hold_until(appointment: Appointment, due_date: date, now: datetime) -> datetime:
+    """Pure: how long the place stays held while its payment is pending."""
+    rolling = now + timedelta(minutes=max(PAYMENT_HOLD_MINUTES, appointment.calendar.hold_minutes))
+    after_due = datetime.combine(due_date + timedelta(days=1), time(1, 0), tzinfo=ROME)
+    return min(rolling, after_due, appointment.start)
+
+
+def payment_due_date(appointment: Appointment, now: datetime) -> date:
+    """Pure: an appointment is paid by the day before it (today at the latest)."""
+    today = now.astimezone(ROME).date()
+    return max(today, appointment.start.astimezone(ROME).date() - timedelta(days=1))
+
+
+def _book_with_payment(appointment: Appointment, *, user, first_name, last_name, email, now):
+    from sportello.payments.services import payment_request_at_submission
+
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    _check_actor(user, appointment, Actor.CITIZEN)
+    if appointment.state != State.HELD or appointment.hold_until <= now:
+        raise SlotUnavailable(
+            _("Il tempo per completare la prenotazione è scaduto: scegli di nuovo un orario.")
+        )
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        if value is not None:
+            setattr(appointment, field, value.strip())
+    if not (appointment.first_name and appointment.last_name):
+        raise ValidationError(_("Indica nome e cognome del richiedente."))
+    appointment.save()
+    payment = payment_request_at_submission(
+        application=appointment.application, user=user, due_date=payment_due_date(appointment, now)
+    )
+    return appointment_hold_extend(
+        appointment=appointment, until=payment_hold_until(appointment, payment.due_date, now), now=now
+    )
+
+
+def _confirm_name(appointment: Appointment, actor: str) -> str:
+    return "submit" if appointment.calendar.moderated and actor == Actor.CITIZEN else "confirm"
+
+
+@transaction.atomic
+def appointment_payment_succeeded(*, appointment: Appointment, now=None) -> Appointment:
+    """The application's payment succeeded: the held appointment is booked (pending on a moderated calendar).
+
+    Idempotent (a second "paid" finds it booked). The place is the citizen's as long as its rows exist, even a
+    moment past ``hold_until``. When the place was already released (a late "paid" after a "failed", or the
+    hold lapsed), the same slot is taken again if a place is still free; otherwise the appointment stays
+    released and the office, which has the paid application, books the citizen again.
+    """
+    now = now or timezone.now()
+    appointment = _locked(appointment)
+    if appointment.state in (State.PENDING, State.APPROVED):
+        return appointment
+    if appointment.state != State.HELD:
+        return _retake_after_payment(appointment, now)
+    appointment.hold_until = None
+    _fire(appointment, _confirm_name(appointment, Actor.CITIZEN), actor=Actor.SYSTEM)
+    appointment.reservations.update(hold_until=None)
+    _schedule_reminder(appointment, now)
+    return appointment
+
+
+def _retake_after_payment(appointment: Appointment, now) -> Appointment:
+    if appointment.state != State.CANCELLED or appointment.start <= now:
+        return appointment
+    application = appointment.application
+    try:
+        with transaction.atomic():
+            Appointment.objects.filter(pk=appointment.pk).update(application=None)
+            again = appointment_hold(
+                calendar=appointment.calendar,
+                start=appointment.start,
+                service=appointment.service,
+                citizen=appointment.citizen,
+                application=application,
+                now=now,
+            )
+    except SlotUnavailable:
+        return appointment
+    Appointment.objects.filter(pk=again.pk).update(
+        first_name=appointment.first_name,
+        last_name=appointment.last_name,
+        email=appointment.email,
+        reason=appointment.reason,
+        details=appointment.details,
+    )
+    return appointment_payment_succeeded(appointment=again, now=now)
 
 
 @transaction.atomic

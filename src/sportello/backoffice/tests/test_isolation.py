@@ -235,12 +235,7 @@ def test_operators_get_403_on_admin_pages(
         "calendar_feed_regenerate": 404,
         "payment_list": 200,
         "payment_action": 400,
-        "accounting_export": 200,
-        "accounting_file": 404,  # no morning export stored for that day
-        "flow_list": 200,
-        "flow_detail": 404,  # no flow with that id
-        "accounting_export_status": 404,  # no export with that id
-        "accounting_export_download": 404,
+        # the accounting export and reconciliation are the administrators': 403 (the default below)
         "rating_list": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
@@ -298,3 +293,39 @@ def test_faq_entries_of_another_municipality_are_404(client, mori_admin, trento)
     assert client.post(f"{base}/{entry.pk}/elimina").status_code == 404
     entry.refresh_from_db()
     assert entry.question == "Di Trento?"
+
+
+# The accounting export and reconciliation list every payment of the municipality with the payers' fiscal codes:
+# administrators only (issue 9); operators see only the payments of the applications they handle.
+ACCOUNTING_VIEWS = {
+    "accounting_export": 200,
+    "accounting_file": 404,  # no morning export stored for that day
+    "flow_list": 200,
+    "flow_detail": 404,  # no flow with that id
+    "accounting_export_status": 404,  # no export with that id
+    "accounting_export_download": 404,
+}
+
+
+def test_accounting_and_reconciliation_are_for_administrators_only(
+    client, mori, mori_admin, mori_operator, mori_staff_member, mori_service, mori_application, mori_calendar
+):
+    from sportello.payments.models import ReportingFlow
+    from sportello.payments.tests.factories import payment_settings
+
+    payment_settings(mori)
+    urls = dict(walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar))
+    assert set(ACCOUNTING_VIEWS) <= set(urls)
+    client.force_login(mori_operator)
+    for name in ACCOUNTING_VIEWS:
+        assert client.get(urls[name]).status_code == 403, name
+    assert client.post(urls["flow_list"], {"sandbox": "1"}).status_code == 403
+    assert client.post(urls["accounting_export"], {"formato": "csv"}).status_code == 403
+    menu = client.get("/comune-di-mori/it/operatori/").content.decode()
+    assert "Export contabile" not in menu and "Rendicontazione" not in menu
+    client.force_login(mori_admin)
+    for name, expected in ACCOUNTING_VIEWS.items():
+        assert client.get(urls[name]).status_code == expected, name
+    menu = client.get("/comune-di-mori/it/operatori/").content.decode()
+    assert "Export contabile" in menu and "Rendicontazione" in menu
+    assert not ReportingFlow.objects.exists()

@@ -3,6 +3,8 @@ reporting flows (upload, report), the payment box actions of an application, and
 (payment settings, the service editor's "Pagamento" step).
 
 Everything is scoped to ``request.municipality``; operators see the payments of the applications they handle.
+The accounting export (every payment of the municipality, with the payers' fiscal codes) and reconciliation are
+the administrators' (the accounting office is given an administrator account).
 """
 
 import datetime
@@ -203,7 +205,7 @@ ASYNC_FROM_ROWS = 5000
 
 
 @never_cache
-@operator_required
+@admin_required
 def accounting_export(request):
     form = AccountingExportForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -248,14 +250,14 @@ def _export(request, pk):
 
 
 @never_cache
-@operator_required
+@admin_required
 def accounting_export_status(request, pk: int):
     """A long export's progress (the page reloads itself until the file is ready)."""
     return render(request, "backoffice/payments/export_status.html", {"export": _export(request, pk)})
 
 
 @never_cache
-@operator_required
+@admin_required
 def accounting_export_download(request, pk: int):
     export = _export(request, pk)
     if export.state != AccountingExport.State.DONE or not default_storage.exists(export.path):
@@ -268,7 +270,7 @@ def accounting_export_download(request, pk: int):
 
 
 @never_cache
-@operator_required
+@admin_required
 def accounting_file(request, day: str):
     """A morning export kept in storage (the link e-mailed to the accounting office)."""
     try:
@@ -291,7 +293,7 @@ def accounting_file(request, day: str):
 
 
 @never_cache
-@operator_required
+@admin_required
 def flow_list(request):
     settings = PaymentSettings.objects.filter(municipality=request.municipality).first()
     form = FlowUploadForm(request.POST or None, request.FILES or None)
@@ -324,7 +326,7 @@ def flow_list(request):
 
 
 @never_cache
-@operator_required
+@admin_required
 def flow_detail(request, pk: int):
     flow = ReportingFlow.objects.for_municipality(request.municipality).filter(pk=pk).first()
     if flow is None:

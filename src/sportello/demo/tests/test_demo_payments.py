@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from sportello.applications.models import Application
 from sportello.payments.models import Payment
+from sportello.scheduling.models import Appointment
 
 
 def test_demo_has_paid_pending_and_failed_cie_payments_in_both_municipalities(db, settings, tmp_path):
@@ -9,7 +10,7 @@ def test_demo_has_paid_pending_and_failed_cie_payments_in_both_municipalities(db
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
     for slug in ("comune-di-mori", "comune-di-trento"):
-        payments = Payment.objects.filter(municipality__slug=slug)
+        payments = Payment.objects.filter(municipality__slug=slug, application__appointment__isnull=True)
         assert sorted(payments.values_list("status", flat=True)) == ["failed", "paid", "pending"]
         paid = payments.get(status="paid")
         assert paid.amount_cents == 2221 and paid.receipt_id
@@ -20,8 +21,17 @@ def test_demo_has_paid_pending_and_failed_cie_payments_in_both_municipalities(db
         ]
         states = sorted(
             Application.objects.filter(
-                municipality__slug=slug, service__slug="carta-identita-elettronica"
+                municipality__slug=slug, service__slug="carta-identita-elettronica", appointment__isnull=True
             ).values_list("state", flat=True)
         )
         assert states == ["payment_failed", "payment_pending", "registered"]
-    assert Payment.objects.count() == 6
+        # the CIE booked with its fee: paid and confirmed, or held while the notice is pending
+        booked = Appointment.objects.filter(municipality__slug=slug, application__isnull=False).order_by(
+            "start"
+        )
+        assert [(a.state, a.application.state) for a in booked] == [
+            ("approved", "registered"),
+            ("held", "payment_pending"),
+        ]
+        assert [a.application.payments.get().status for a in booked] == ["paid", "pending"]
+    assert Payment.objects.count() == 10

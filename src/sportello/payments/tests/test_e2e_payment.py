@@ -18,7 +18,7 @@ MORI = "/comune-di-mori/it"
 
 
 def test_citizen_pays_cie_in_the_sandbox_operator_sees_it_accounting_and_reconciliation(
-    browser, live_server, sp_at_live_server, demo_spid_login, mori, mori_operator, settings, tmp_path
+    browser, live_server, sp_at_live_server, demo_spid_login, mori, mori_admin, settings, tmp_path
 ):
     from playwright.sync_api import expect
 
@@ -27,7 +27,6 @@ def test_citizen_pays_cie_in_the_sandbox_operator_sees_it_accounting_and_reconci
     service = cie_service(mori)
     service.slug = "carta-identita"
     service.save()
-    service.operators.set([mori_operator])
 
     citizen = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
@@ -53,7 +52,7 @@ def test_citizen_pays_cie_in_the_sandbox_operator_sees_it_accounting_and_reconci
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     ).new_page()
     operator.goto(f"{MORI}/operatori/login")
-    operator.get_by_label("Nome utente").fill("operatore-mori")
+    operator.get_by_label("Nome utente").fill(mori_admin.username)  # the accounting pages are administrators'
     operator.get_by_label("Password").fill(TEST_PASSWORD)
     operator.get_by_role("button", name="Accedi").click()
     operator.goto(f"{MORI}/operatori/pratiche/{application.pk}/")

@@ -13,6 +13,7 @@ from sportello.catalog.constants import AccessLevel, Kind
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import SIMPLE_DEFINITION, ServiceFactory
 from sportello.scheduling import services as scheduling
+from sportello.scheduling.availability import ROME
 from sportello.scheduling.models import Appointment, Reservation
 from sportello.scheduling.selectors import calendar_slots
 from sportello.scheduling.states import State
@@ -288,3 +289,131 @@ def test_waiting_list_join_and_the_one_click_move_page(client, service, office, 
     mine.refresh_from_db()
     assert mine.start == early.start
     assert client.get(url).status_code == 410  # used: the entry is gone
+
+
+@pytest.fixture
+def paid_service(mori, office):
+    """The CIE as in the demo: the reason form, then the 22,21 € fee paid before the appointment is confirmed."""
+    from sportello.payments.tests.factories import cie_service, payment_settings
+
+    payment_settings(mori)
+    service = cie_service(mori)
+    service.slug, service.kind = "cie-pagata", Kind.APPOINTMENT
+    service.save()
+    office.services.add(service)
+    return service
+
+
+def _book_to_payment(client, office, citizen):
+    slot = later_slot(office)
+    client.post(f"{BASE}/prenota-appuntamento/cie-pagata/{office.pk}/", {"start": slot.start.isoformat()})
+    appointment = Appointment.objects.get()
+    client.post(f"{BASE}/appuntamenti/{appointment.uid}/dettagli/", {"motivo": "primo_rilascio"})
+    summary = f"{BASE}/appuntamenti/{appointment.uid}/riepilogo/"
+    page = soup(client.get(summary))
+    assert "22,21 euro" in page.text
+    assert page.find("button", string="Conferma e vai al pagamento")
+    response = client.post(summary, {"privacy": "on"})
+    appointment.refresh_from_db()
+    return appointment, response
+
+
+def test_a_paid_booking_goes_to_payment_and_is_confirmed_once_paid(
+    client, paid_service, office, spid_citizen
+):
+    from sportello.payments.models import Payment
+
+    appointment, response = _book_to_payment(client, office, spid_citizen)
+    application = appointment.application
+    choose = f"{BASE}/pratiche/{application.pk}/pagamento/"
+    assert response["Location"] == choose
+    assert appointment.state == State.HELD  # not confirmed before the payment
+    page = soup(client.get(choose))
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "held" and "Appuntamento in attesa del pagamento" in box.text
+    assert "Paga online" in page.text and "Paga più tardi" in page.text
+    # the steps and the appointment page lead to the payment while it is pending
+    for url in (
+        f"{BASE}/appuntamenti/{appointment.uid}/",
+        f"{BASE}/appuntamenti/{appointment.uid}/riepilogo/",
+    ):
+        assert client.get(url)["Location"] == choose
+    listing = soup(client.get(f"{BASE}/appuntamenti/"))
+    assert "In attesa di pagamento" in listing.select("table")[0].text
+    checkout = client.post(f"{BASE}/pratiche/{application.pk}/pagamento/online")["Location"]
+    back = client.post(checkout, {"outcome": "paid"})["Location"]
+    page = soup(client.get(back))
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "approved" and "Appuntamento confermato" in box.text
+    assert box.find("a", href=f"{BASE}/appuntamenti/{appointment.uid}/")
+    assert (
+        soup(client.get(f"{BASE}/appuntamenti/{appointment.uid}/")).h1.text.strip()
+        == "Appuntamento confermato"
+    )
+    assert Payment.objects.get().status == "paid"
+
+
+def test_a_failed_payment_frees_the_place_and_offers_a_new_booking_not_a_retry(
+    client, paid_service, office, spid_citizen
+):
+    from sportello.payments.models import Payment
+
+    appointment, _response = _book_to_payment(client, office, spid_citizen)
+    application = appointment.application
+    checkout = client.post(f"{BASE}/pratiche/{application.pk}/pagamento/online")["Location"]
+    page = soup(client.get(client.post(checkout, {"outcome": "failed"})["Location"]))
+    assert "Pagamento non riuscito" in page.text
+    box = page.select_one("[data-testid=payment-appointment]")
+    assert box["data-state"] == "cancelled" and box.find("a", href=f"{BASE}/prenota-appuntamento/cie-pagata/")
+    assert not page.find("button", string="Riprova il pagamento")
+    appointment.refresh_from_db()
+    assert appointment.state == State.CANCELLED and not Reservation.objects.exists()
+    client.post(f"{BASE}/pratiche/{application.pk}/pagamento/riprova")
+    assert Payment.objects.count() == 1  # no new payment for a place that is gone
+
+
+def test_the_move_page_offers_the_whole_booking_horizon(client, service, office, spid_citizen):
+    """Not only the next 14 days: every day with free places up to the calendar's horizon, a day's times at a time."""
+    office.horizon_days = 60
+    office.save()
+    slot = later_slot(office)
+    appointment = scheduling.appointment_hold(
+        calendar=office, start=slot.start, service=service, citizen=spid_citizen
+    )
+    appointment = scheduling.appointment_confirm(appointment=appointment, user=spid_citizen)
+    url = f"{BASE}/appuntamenti/gestisci/{manage_token(appointment)}/"
+    page = soup(client.get(url))
+    days = [a["href"].split("=")[1] for a in page.select(".sportello-free-days a")]
+    today = timezone.localdate()
+    assert days[-1] >= (today + timedelta(days=55)).isoformat()  # beyond two weeks, to the horizon
+    assert days[-1] <= (today + timedelta(days=60)).isoformat()
+    far = (today + timedelta(days=50)).isoformat()
+    assert far in days
+    page = soup(client.get(url, {"giorno": far}))
+    times = [radio["value"] for radio in page.select("input[name=start]")]
+    assert times and all(t.startswith(far) for t in times)
+    client.post(url, {"start": times[0]})
+    appointment.refresh_from_db()
+    assert appointment.start.astimezone(ROME).date().isoformat() == far
+
+
+def test_the_booking_confirmation_has_the_rating_component(client, service, office, spid_citizen):
+    from sportello.catalog.models import Rating
+
+    slot = later_slot(office)
+    appointment = scheduling.appointment_hold(
+        calendar=office, start=slot.start, service=service, citizen=spid_citizen
+    )
+    scheduling.appointment_confirm(appointment=appointment, user=spid_citizen)
+    detail = f"{BASE}/appuntamenti/{appointment.uid}/"
+    page = soup(client.get(detail))
+    widget = page.select_one("[data-element=feedback]")
+    assert widget is not None and widget.select_one("input[name=page]")["value"] == "booking"
+    assert widget.select_one("input[name=service]")["value"] == "cie"
+    response = client.post(
+        f"{BASE}/valutazione",
+        {"page": "booking", "service": "cie", "stars": "5", "next": detail, "skip": "1"},
+    )
+    assert response.status_code == 302
+    rating = Rating.objects.get()
+    assert (rating.page, rating.service, rating.stars) == ("booking", service, 5)
