@@ -95,7 +95,11 @@ def validate(data: bytes, *, item_codes) -> Report:
             break
         if len(values) != len(header):
             errors.append(
-                (line, _("La riga ha %(got)s campi invece di %(want)s.") % {"got": len(values), "want": len(header)})
+                (
+                    line,
+                    _("La riga ha %(got)s campi invece di %(want)s.")
+                    % {"got": len(values), "want": len(header)},
+                )
             )
             continue
         record = {h: v.strip() for h, v in zip(header, values, strict=True)}
@@ -108,7 +112,11 @@ def validate(data: bytes, *, item_codes) -> Report:
             problems.append(_("iscritto già presente alla riga %(line)s") % {"line": seen[subscriber]})
         if not personal_fiscal_code_is_valid(holder) or len(holder) != 16:
             problems.append(_("codice fiscale del richiedente non valido («%(code)s»)") % {"code": holder})
-        for name, label in (("cognome", _("cognome")), ("nome", _("nome")), ("nome_richiedente", _("nome del richiedente"))):
+        for name, label in (
+            ("cognome", _("cognome")),
+            ("nome", _("nome")),
+            ("nome_richiedente", _("nome del richiedente")),
+        ):
             if not record[name]:
                 problems.append(_("manca %(field)s") % {"field": label})
         email = record.get("email_richiedente", "")

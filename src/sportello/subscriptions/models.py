@@ -168,7 +168,9 @@ class SubscriptionQuerySet(TenantQuerySet):
         code = (getattr(user, "fiscal_code", "") or "").upper()
         condition = Q(holder=user)
         if code:
-            condition |= Q(holder_fiscal_code=code) | Q(subscriber_fiscal_code=code) | Q(sharers__fiscal_code=code)
+            condition |= (
+                Q(holder_fiscal_code=code) | Q(subscriber_fiscal_code=code) | Q(sharers__fiscal_code=code)
+            )
         return self.filter(condition).distinct()
 
 

@@ -269,16 +269,16 @@ def _end(subscription, state, *, user, cancel_open: bool) -> Subscription:
         for charge in subscription.charges.select_related("payment").filter(
             payment__status__in=OPEN_STATUSES
         ):
-            payments.payment_cancel(
-                payment=charge.payment, user=user, note=_("Iscrizione ritirata").strip()
-            )
+            payments.payment_cancel(payment=charge.payment, user=user, note=_("Iscrizione ritirata").strip())
     return subscription
 
 
 @transaction.atomic
 def subscription_end_with_application(*, application) -> None:
     """The enrolment application was rejected, cancelled or withdrawn: so is its subscription."""
-    subscription = Subscription.objects.filter(application=application, state=SubscriptionState.ACTIVE).first()
+    subscription = Subscription.objects.filter(
+        application=application, state=SubscriptionState.ACTIVE
+    ).first()
     if subscription is not None:
         _end(subscription, SubscriptionState.WITHDRAWN, user=None, cancel_open=True)
 
@@ -365,7 +365,9 @@ def _remind(charge, kind, *, user=None) -> Reminder:
     subscription, payment = charge.subscription, charge.payment
     service = subscription.subscription_service
     subject = (
-        _("Sollecito di pagamento: %(item)s") if kind == Reminder.Kind.LATE else _("Pagamento in scadenza: %(item)s")
+        _("Sollecito di pagamento: %(item)s")
+        if kind == Reminder.Kind.LATE
+        else _("Pagamento in scadenza: %(item)s")
     ) % {"item": charge.item.label}
     body = _(
         "Per l'iscrizione di %(name)s a %(service)s risulta da pagare «%(item)s» di %(amount)s euro, "
