@@ -184,3 +184,101 @@ def test_zero_amounts_have_no_position(mori_canteen, mario):
     charge = subscription.charges.get(item__code="rata-1")
     assert charge.payment is None and charge.status == "exempt"
     assert Charge.objects.filter(payment__isnull=False).count() == 3
+
+
+IMPORT_HEADER = "codice_fiscale;cognome;nome;cf_richiedente;nome_richiedente;condivisa_con;importo_rata-1"
+
+
+def test_import_enrols_every_line_with_its_amounts(mori_canteen, mori_admin):
+    data = "\n".join(
+        [
+            IMPORT_HEADER,
+            f"{child_code(20)};Verdi;Ada;VRDLCU90C15F728X;Verdi Luca;{GIULIA};99,50",
+            f"{child_code(21)};Verdi;Bruno;VRDLCU90C15F728X;Verdi Luca;;",
+        ]
+    ).encode()
+    created = services.subscriptions_import(subscription_service=mori_canteen, data=data, user=mori_admin)
+    assert len(created) == 2
+    assert created[0].charges.get(item__code="rata-1").amount_cents == 9950
+    assert created[1].charges.get(item__code="rata-1").amount_cents == 11200  # second child: -20%
+    assert list(created[0].sharers.values_list("fiscal_code", flat=True)) == [GIULIA]
+
+
+def test_a_bad_file_is_rejected_whole_with_the_errors_by_line(mori_canteen, mario, mori_admin):
+    enrol(mori_canteen, mario, child=22)  # already enrolled: only the database knows
+    before = (Subscription.objects.count(), Payment.objects.count())
+    data = "\n".join(
+        [
+            IMPORT_HEADER,
+            f"{child_code(23)};Verdi;Ada;VRDLCU90C15F728X;Verdi Luca;;",
+            f"{child_code(22)};Rossi;Anna;{MARIO};Rossi Mario;;",
+        ]
+    ).encode()
+    with pytest.raises(services.ImportRejected) as rejected:
+        services.subscriptions_import(subscription_service=mori_canteen, data=data, user=mori_admin)
+    assert rejected.value.line_errors == [(3, f"Rossi Anna ({child_code(22)}) è già iscritto a questo servizio.")]
+    assert (Subscription.objects.count(), Payment.objects.count()) == before
+    mori_canteen.refresh_from_db()
+    assert mori_canteen.seats_taken == 1
+
+    invalid = f"{IMPORT_HEADER}\n{child_code(24)};Verdi;Ada;NONVALIDO;Verdi Luca;;\n".encode()
+    with pytest.raises(services.ImportRejected) as rejected:
+        services.subscriptions_import(subscription_service=mori_canteen, data=invalid, user=mori_admin)
+    assert rejected.value.line_errors[0][0] == 2
+    assert Subscription.objects.count() == before[0]
+
+
+def test_an_import_over_capacity_is_rejected_whole(mori_canteen, mori_admin):
+    SubscriptionService.objects.filter(pk=mori_canteen.pk).update(max_subscribers=1)
+    data = "\n".join(
+        [IMPORT_HEADER]
+        + [f"{child_code(30 + i)};Verdi;Ada;VRDLCU90C15F728X;Verdi Luca;;" for i in range(2)]
+    ).encode()
+    with pytest.raises(services.ImportRejected) as rejected:
+        services.subscriptions_import(subscription_service=mori_canteen, data=data, user=mori_admin)
+    assert [line for line, _message in rejected.value.line_errors] == [3]
+    assert "al completo" in rejected.value.line_errors[0][1]
+    assert Subscription.objects.count() == 0
+
+
+def test_late_reminders_go_by_email_and_app_io_to_holder_and_sharers(mori_canteen, mario, giulia, mori_admin):
+    from django.core import mail
+
+    from sportello.notifications.models import IOMessage
+    from sportello.notifications.tests.factories import IOBindingFactory
+    from sportello.subscriptions.models import Reminder
+    from sportello.subscriptions.tasks import reminder_send
+
+    service = mori_canteen.service
+    service.io_service_id = "01IOSERVICEMENSA"
+    service.save()
+    IOBindingFactory(service=service)
+    subscription = Subscription.objects.get(application=enrol(mori_canteen, mario, sharer=GIULIA))
+    late = subscription.charges.get(item__code="iscrizione")
+    Charge.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    assert services.reminders_late_send(subscription_service=mori_canteen, user=mori_admin) == 1
+    reminder = Reminder.objects.get()
+    assert (reminder.charge_id, reminder.kind, reminder.sent_by) == (late.pk, "late", mori_admin)
+    assert sorted(IOMessage.objects.values_list("user__fiscal_code", flat=True)) == sorted([MARIO, GIULIA])
+    mail.outbox.clear()
+    reminder_send.call(reminder_id=reminder.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == ["giulia@example.org", "mario@example.org"]
+    assert "Sollecito di pagamento: Quota di iscrizione" in mail.outbox[0].subject
+    assert "30,00" in mail.outbox[0].body
+
+
+def test_due_reminders_are_sent_once_by_the_periodic_task(mori_canteen, mario):
+    from django.core import mail
+
+    from sportello.subscriptions.tasks import reminders_due_send, reminder_send
+    from sportello.subscriptions.models import Reminder
+
+    subscription = Subscription.objects.get(application=enrol(mori_canteen, mario))
+    soon = subscription.charges.get(item__code="rata-1")
+    Charge.objects.filter(pk=soon.pk).update(due_date=timezone.localdate() + datetime.timedelta(days=2))
+    assert reminders_due_send.call() == 1
+    assert reminders_due_send.call() == 0
+    mail.outbox.clear()
+    reminder_send.call(reminder_id=Reminder.objects.get(kind="due").pk)
+    assert [m.to for m in mail.outbox] == [["mario@example.org"]]
+    assert "Pagamento in scadenza" in mail.outbox[0].subject
