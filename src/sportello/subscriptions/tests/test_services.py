@@ -216,7 +216,9 @@ def test_a_bad_file_is_rejected_whole_with_the_errors_by_line(mori_canteen, mari
     ).encode()
     with pytest.raises(services.ImportRejected) as rejected:
         services.subscriptions_import(subscription_service=mori_canteen, data=data, user=mori_admin)
-    assert rejected.value.line_errors == [(3, f"Rossi Anna ({child_code(22)}) è già iscritto a questo servizio.")]
+    assert rejected.value.line_errors == [
+        (3, f"Rossi Anna ({child_code(22)}) è già iscritto a questo servizio.")
+    ]
     assert (Subscription.objects.count(), Payment.objects.count()) == before
     mori_canteen.refresh_from_db()
     assert mori_canteen.seats_taken == 1
@@ -231,8 +233,7 @@ def test_a_bad_file_is_rejected_whole_with_the_errors_by_line(mori_canteen, mari
 def test_an_import_over_capacity_is_rejected_whole(mori_canteen, mori_admin):
     SubscriptionService.objects.filter(pk=mori_canteen.pk).update(max_subscribers=1)
     data = "\n".join(
-        [IMPORT_HEADER]
-        + [f"{child_code(30 + i)};Verdi;Ada;VRDLCU90C15F728X;Verdi Luca;;" for i in range(2)]
+        [IMPORT_HEADER] + [f"{child_code(30 + i)};Verdi;Ada;VRDLCU90C15F728X;Verdi Luca;;" for i in range(2)]
     ).encode()
     with pytest.raises(services.ImportRejected) as rejected:
         services.subscriptions_import(subscription_service=mori_canteen, data=data, user=mori_admin)
@@ -270,8 +271,8 @@ def test_late_reminders_go_by_email_and_app_io_to_holder_and_sharers(mori_cantee
 def test_due_reminders_are_sent_once_by_the_periodic_task(mori_canteen, mario):
     from django.core import mail
 
-    from sportello.subscriptions.tasks import reminders_due_send, reminder_send
     from sportello.subscriptions.models import Reminder
+    from sportello.subscriptions.tasks import reminder_send, reminders_due_send
 
     subscription = Subscription.objects.get(application=enrol(mori_canteen, mario))
     soon = subscription.charges.get(item__code="rata-1")
