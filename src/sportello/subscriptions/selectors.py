@@ -131,3 +131,18 @@ def payment_matrix(subscription_service, *, states=(SubscriptionState.ACTIVE,), 
                 column.late += status == "late"
         rows.append(row)
     return Matrix(columns, rows)
+
+
+def enrolment_status(service, now=None) -> str | None:
+    """For a catalogue service: None (not an enrolment form), ``open``, ``full``, ``not_open`` or ``ended``."""
+    from django.utils import timezone
+
+    subscription_service = subscription_service_for(service)
+    if subscription_service is None:
+        return None
+    now = now or timezone.now()
+    if now < subscription_service.enrol_from:
+        return "not_open"
+    if now >= subscription_service.enrol_until:
+        return "ended"
+    return "full" if subscription_service.is_full else "open"
