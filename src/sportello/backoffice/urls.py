@@ -124,6 +124,15 @@ urlpatterns += [
     path("servizi/<int:pk>/pagamento/", payments.service_payment, name="service_payment"),
     path("sottoscrizioni/", subscriptions.subscription_service_list, name="subscription_service_list"),
     path(
+        "sottoscrizioni/nuovo/", subscriptions.subscription_service_create, name="subscription_service_create"
+    ),
+    path(
+        "sottoscrizioni/<int:pk>/modifica/",
+        subscriptions.subscription_service_edit,
+        name="subscription_service_edit",
+    ),
+    path("sottoscrizioni/<int:pk>/piano/", subscriptions.subscription_plan, name="subscription_plan"),
+    path(
         "sottoscrizioni/<int:pk>/",
         subscriptions.subscription_service_detail,
         name="subscription_service_detail",

@@ -437,3 +437,94 @@ def reminders_due_send(*, days: int | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+# --- configuration (administrators) ---
+
+SERVICE_FIELDS = (
+    "code",
+    "name",
+    "service",
+    "enrol_from",
+    "enrol_until",
+    "period_start",
+    "period_end",
+    "max_subscribers",
+    "message",
+)
+
+
+@transaction.atomic
+def subscription_service_save(*, municipality, values: dict, instance=None) -> SubscriptionService:
+    """Create or update a subscription service; the maximum cannot go below the seats already taken."""
+    if values.get("service") is not None and values["service"].municipality_id != municipality.pk:
+        raise ValidationError({"service": _("Scegli un servizio di questo ente.")})
+    if instance is None:
+        instance = SubscriptionService(municipality=municipality)
+    else:
+        instance = SubscriptionService.objects.select_for_update().get(
+            pk=instance.pk, municipality=municipality
+        )
+    for name in SERVICE_FIELDS:
+        if name in values:
+            setattr(instance, name, values[name])
+    if instance.max_subscribers < instance.seats_taken:
+        raise ValidationError(
+            {
+                "max_subscribers": _("Ci sono già %(taken)s iscritti: il massimo non può essere più basso.")
+                % {"taken": instance.seats_taken}
+            }
+        )
+    instance.full_clean(exclude=["municipality"])
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Dati non validi: controlla codice, date e numero massimo di iscritti.")
+        ) from None
+    return instance
+
+
+@transaction.atomic
+def plan_item_add(*, subscription_service, values: dict, line: dict) -> PlanItem:
+    """A new item of the payment plan with its budget line (charged to the subscriptions made from now on)."""
+    from .models import PlanItemLine
+
+    position = (subscription_service.items.aggregate(m=models_max("position"))["m"] or 0) + 1
+    item = PlanItem(subscription_service=subscription_service, position=position, **values)
+    item.full_clean()
+    item.save()
+    budget = PlanItemLine(item=item, position=1, **line)
+    budget.full_clean(exclude=["item"])
+    budget.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_delete(*, item) -> None:
+    if item.charges.exists():
+        raise ValidationError(_("Questa voce è già addebitata a degli iscritti: non si può eliminare."))
+    item.delete()
+
+
+@transaction.atomic
+def reduction_add(*, subscription_service, values: dict):
+    from .models import Reduction
+
+    reduction = Reduction(subscription_service=subscription_service, **values)
+    reduction.full_clean()
+    try:
+        with transaction.atomic():
+            reduction.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Per la fascia ISEE indica il limite; per i fratelli il figlio da cui vale (dal secondo).")
+        ) from None
+    return reduction
+
+
+def models_max(field):
+    from django.db.models import Max
+
+    return Max(field)

@@ -21,9 +21,10 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.payments import iuv
 from sportello.subscriptions import selectors, services
 from sportello.subscriptions.certificates import render_certificate_pdf
-from sportello.subscriptions.models import Subscription, SubscriptionState
+from sportello.subscriptions.models import Subscription, SubscriptionService, SubscriptionState
 
-from ..decorators import operator_required
+from ..decorators import admin_required, operator_required
+from ..subscription_forms import PlanItemForm, ReductionForm, SubscriptionServiceForm
 
 STATUS_LABELS = {
     "paid": gettext_lazy("Pagato"),
@@ -249,3 +250,96 @@ def subscription_certificate(request, pk):
         f'attachment; filename="attestazione-{subscription.subscriber_fiscal_code}-{year}.pdf"'
     )
     return response
+
+
+# --- configuration (administrators) ---
+
+
+def _admin_service(request, pk):
+    found = SubscriptionService.objects.for_municipality(request.municipality).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such subscription service")
+    return found
+
+
+def _edit(request, instance):
+    form = SubscriptionServiceForm(request.POST or None, instance=instance, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.subscription_service_save(
+                municipality=request.municipality,
+                values={name: form.cleaned_data[name] for name in services.SERVICE_FIELDS},
+                instance=instance,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("Servizio a sottoscrizione salvato."))
+            return redirect(tenant_reverse("backoffice:subscription_plan", request.municipality, pk=saved.pk))
+    return render(
+        request, "backoffice/subscriptions/edit.html", {"form": form, "subscription_service": instance}
+    )
+
+
+@never_cache
+@admin_required
+def subscription_service_create(request):
+    return _edit(request, None)
+
+
+@never_cache
+@admin_required
+def subscription_service_edit(request, pk):
+    return _edit(request, _admin_service(request, pk))
+
+
+@never_cache
+@admin_required
+def subscription_plan(request, pk):
+    """The payment plan: items with their budget line, reductions; add or remove (new enrolments only)."""
+    subscription_service = _admin_service(request, pk)
+    item_form = PlanItemForm(request.POST if request.POST.get("azione") == "voce" else None, prefix="voce")
+    reduction_form = ReductionForm(
+        request.POST if request.POST.get("azione") == "riduzione" else None, prefix="riduzione"
+    )
+    if request.method == "POST":
+        action = request.POST.get("azione")
+        try:
+            if action == "voce" and item_form.is_valid():
+                item, line = item_form.split()
+                services.plan_item_add(subscription_service=subscription_service, values=item, line=line)
+            elif action == "riduzione" and reduction_form.is_valid():
+                services.reduction_add(
+                    subscription_service=subscription_service, values=reduction_form.values()
+                )
+            elif action == "elimina-voce":
+                item = subscription_service.items.filter(pk=request.POST.get("voce")).first()
+                if item is None:
+                    raise Http404("No such item")
+                services.plan_item_delete(item=item)
+            elif action == "elimina-riduzione":
+                subscription_service.reductions.filter(pk=request.POST.get("riduzione")).delete()
+            elif action not in ("voce", "riduzione"):
+                return HttpResponse(status=400)
+            else:
+                raise ValidationError(_("Correggi i campi indicati."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Piano dei pagamenti aggiornato."))
+            return redirect(tenant_reverse("backoffice:subscription_plan", request.municipality, pk=pk))
+    return render(
+        request,
+        "backoffice/subscriptions/plan.html",
+        {
+            "subscription_service": subscription_service,
+            "items": subscription_service.items.prefetch_related("lines"),
+            "reductions": subscription_service.reductions.all(),
+            "item_form": item_form,
+            "reduction_form": reduction_form,
+        },
+    )
