@@ -106,6 +106,13 @@ def subscription_detail(request, pk):
 def charge_pay(request, pk):
     """ "Paga online": the pagoPA checkout (sandbox in the demo), back to ``charge_return``."""
     charge = _charge(request, pk)
+    if not charge.payable:
+        raise Http404("Not payable")
+    try:
+        charge = services.charge_payment_renew(charge=charge, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_detail_url(request, charge.subscription_id))
     back = request.build_absolute_uri(
         tenant_reverse("portal:charge_return", request.municipality, pk=charge.pk)
     )

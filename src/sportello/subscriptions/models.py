@@ -251,6 +251,10 @@ class Sharer(models.Model):
         return self.fiscal_code
 
 
+# A position that failed in the checkout or expired unpaid: the charge is still owed, a new position collects it.
+RENEWABLE = ("failed", "expired")
+
+
 class Charge(models.Model):
     """What one subscription owes for one plan item, and the pagoPA position that collects it (none when the
     reductions bring it to zero)."""
@@ -279,8 +283,8 @@ class Charge(models.Model):
 
     @property
     def status(self) -> str:
-        """``exempt`` (nothing to pay), ``paid``, ``late`` (open past its due date), ``open``, or the payment's
-        final status (failed, expired, cancelled)."""
+        """``exempt`` (nothing to pay), ``paid``, ``late`` (unpaid past its due date), ``open`` (unpaid), or
+        ``cancelled``; a failed or expired position of an active subscription still counts as unpaid."""
         from django.utils import timezone
 
         if self.amount_cents == 0:
@@ -288,9 +292,15 @@ class Charge(models.Model):
         if self.payment is None:
             return "open"
         status = self.payment.status
+        if status in RENEWABLE and self.subscription.state == SubscriptionState.ACTIVE:
+            status = "pending"  # a new position is made when the family pays (``charge_payment_renew``)
         if status in ("created", "pending"):
             return "late" if self.due_date < timezone.localdate() else "open"
         return status
+
+    @property
+    def payable(self) -> bool:
+        return self.status in ("open", "late") and self.payment is not None
 
 
 class Reminder(models.Model):

@@ -18,6 +18,7 @@ from sportello.payments.models import BUDGET_FIELDS, OPEN_STATUSES
 
 from . import csv_import, plans
 from .models import (
+    RENEWABLE,
     Charge,
     PlanItem,
     Reminder,
@@ -106,20 +107,50 @@ def _charge_create(*, subscription, item, amount: plans.ChargeAmount, due_date, 
             for line, cents in zip(item.lines.all(), amount.lines, strict=True)
             if cents
         ]
-        service = subscription.subscription_service
-        charge.payment = payments.payment_position_create(
-            municipality=subscription.municipality,
-            lines=lines,
-            description=f"{service.name} - {item.label} - {subscription.subscriber_name}"[:140],
-            due_date=due_date,
-            debtor_fiscal_code=subscription.holder_fiscal_code,
-            debtor_name=subscription.holder_name,
-            debtor_email=subscription.holder_email,
-            application=None,
-            purpose=_purpose(subscription, item),
-            actor=actor,
-        )
+        charge.payment = _position(subscription, item, lines, due_date, actor=actor)
     charge.save()
+    return charge
+
+
+def _position(subscription, item, lines, due_date, *, actor=None):
+    """The pagoPA position of a charge: payable at least ``SUBSCRIPTION_DUE_DAYS`` days from today, even for an
+    instalment already due (it then shows as late, and can still be paid)."""
+    service = subscription.subscription_service
+    payable_until = max(due_date, timezone.localdate() + timedelta(days=_due_days()))
+    return payments.payment_position_create(
+        municipality=subscription.municipality,
+        lines=lines,
+        description=f"{service.name} - {item.label} - {subscription.subscriber_name}"[:140],
+        due_date=payable_until,
+        debtor_fiscal_code=subscription.holder_fiscal_code,
+        debtor_name=subscription.holder_name,
+        debtor_email=subscription.holder_email,
+        application=None,
+        purpose=_purpose(subscription, item),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def charge_payment_renew(*, charge, user=None) -> Charge:
+    """A failed or expired position of a charge still owed: a new position, with the same budget lines."""
+    from .models import RENEWABLE
+
+    charge = (
+        Charge.objects.select_for_update(of=("self",))
+        .select_related("subscription__subscription_service", "item", "payment")
+        .get(pk=charge.pk)
+    )
+    if charge.subscription.state != SubscriptionState.ACTIVE:
+        raise ValidationError(_("L'iscrizione non è più attiva."), code="not_active")
+    if charge.payment is None or charge.payment.status not in RENEWABLE:
+        return charge
+    lines = [
+        ({f: getattr(line, f) for f in BUDGET_FIELDS if f != "amount_cents"}, line.amount_cents)
+        for line in charge.payment.lines.all()
+    ]
+    charge.payment = _position(charge.subscription, charge.item, lines, charge.due_date, actor=user)
+    charge.save(update_fields=["payment"])
     return charge
 
 
@@ -392,7 +423,9 @@ def _remind(charge, kind, *, user=None) -> Reminder:
                 "amount": payment.amount_cents,
                 "notice_number": payment.notice_number,
                 "payee_fiscal_code": payment.creditor_fiscal_code,
-            },
+            }
+            if payment.is_open
+            else None,
         )
     reminder_send.enqueue(reminder_id=reminder.pk)
     return reminder
@@ -405,7 +438,7 @@ def reminders_late_send(*, subscription_service, user) -> int:
     late = Charge.objects.filter(
         subscription__subscription_service=subscription_service,
         subscription__state=SubscriptionState.ACTIVE,
-        payment__status__in=OPEN_STATUSES,
+        payment__status__in=[*OPEN_STATUSES, *RENEWABLE],
         due_date__lt=today,
     ).select_related("subscription__subscription_service__service", "item", "payment")
     count = 0

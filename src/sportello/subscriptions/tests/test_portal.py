@@ -133,3 +133,42 @@ def test_the_sharer_withdraws(client, mori_canteen, mario, giulia):
 def test_anonymous_goes_to_login(client, mori_canteen):
     response = client.get(f"{BASE}/area-personale/iscrizioni/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_an_expired_instalment_is_still_owed_and_paying_makes_a_new_position(
+    client, mori_canteen, mario, giulia
+):
+    from sportello.payments.models import Payment
+
+    subscription = enrol(mori_canteen, mario)
+    charge = subscription.charges.get(item__code="rata-1")
+    old = charge.payment
+    Payment.objects.filter(pk=old.pk).update(status=Status.EXPIRED)
+    charge.refresh_from_db()
+    assert charge.status == "open" and charge.payable
+    login(client, giulia)
+    response = client.post(f"{BASE}/area-personale/iscrizioni/rate/{charge.pk}/paga")
+    charge.refresh_from_db()
+    assert charge.payment_id != old.pk and charge.payment.amount_cents == old.amount_cents
+    assert charge.payment.purpose == old.purpose
+    assert [(x.capitolo, x.amount_cents) for x in charge.payment.lines.all()] == [
+        ("3101", 12000),
+        ("3102", 2000),
+    ]
+    position = SandboxPosition.objects.get(iupd=charge.payment.iupd)
+    assert response["Location"].endswith(f"/pagopa-sandbox/{position.pk}/")
+
+
+def test_an_instalment_already_due_at_enrolment_is_late_but_payable(mori_canteen, mario):
+    import datetime
+
+    from django.utils import timezone
+
+    from sportello.subscriptions.models import PlanItem
+
+    PlanItem.objects.filter(subscription_service=mori_canteen, code="rata-1").update(
+        due_date=timezone.localdate() - datetime.timedelta(days=10)
+    )
+    charge = enrol(mori_canteen, mario).charges.get(item__code="rata-1")
+    assert charge.status == "late"
+    assert charge.payment.due_date == timezone.localdate() + datetime.timedelta(days=15)
