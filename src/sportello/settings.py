@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "sportello.integrations",
     "sportello.scheduling",
     "sportello.payments",
+    "sportello.subscriptions",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -363,7 +364,12 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
     "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
+    "subscriptions.reminders_due": ("sportello.subscriptions.tasks.reminders_due_send", 3600),
 }
+# Subscription services: an item without a due date falls due this many days after enrolment; reminders go
+# this many days before a due date.
+SUBSCRIPTION_DUE_DAYS = 15
+SUBSCRIPTION_REMINDER_DAYS = 5
 
 # App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.
 IO_API_BASE_URL = os.environ.get("SPORTELLO_IO_API_BASE_URL", "https://api.io.pagopa.it/api/v1").rstrip("/")

@@ -13,6 +13,7 @@ from .views import (
     service_io,
     services,
     staff,
+    subscriptions,
 )
 
 app_name = "backoffice"
@@ -121,4 +122,47 @@ urlpatterns += [
     path("pagamenti/tassonomia/", payments.taxonomy_lookup, name="taxonomy_lookup"),
     path("pratiche/<int:pk>/pagamento", payments.payment_action, name="payment_action"),
     path("servizi/<int:pk>/pagamento/", payments.service_payment, name="service_payment"),
+    path("sottoscrizioni/", subscriptions.subscription_service_list, name="subscription_service_list"),
+    path(
+        "sottoscrizioni/nuovo/", subscriptions.subscription_service_create, name="subscription_service_create"
+    ),
+    path(
+        "sottoscrizioni/<int:pk>/modifica/",
+        subscriptions.subscription_service_edit,
+        name="subscription_service_edit",
+    ),
+    path("sottoscrizioni/<int:pk>/piano/", subscriptions.subscription_plan, name="subscription_plan"),
+    path(
+        "sottoscrizioni/<int:pk>/",
+        subscriptions.subscription_service_detail,
+        name="subscription_service_detail",
+    ),
+    path(
+        "sottoscrizioni/<int:pk>/esporta.csv",
+        subscriptions.subscription_service_export,
+        name="subscription_service_export",
+    ),
+    path(
+        "sottoscrizioni/<int:pk>/importa/",
+        subscriptions.subscription_service_import,
+        name="subscription_service_import",
+    ),
+    path(
+        "sottoscrizioni/<int:pk>/solleciti",
+        subscriptions.subscription_service_remind,
+        name="subscription_service_remind",
+    ),
+    path(
+        "sottoscrizioni/iscrizioni/<int:pk>/", subscriptions.subscription_detail, name="subscription_detail"
+    ),
+    path(
+        "sottoscrizioni/iscrizioni/<int:pk>/azione",
+        subscriptions.subscription_action,
+        name="subscription_action",
+    ),
+    path(
+        "sottoscrizioni/iscrizioni/<int:pk>/attestazione.pdf",
+        subscriptions.subscription_certificate,
+        name="subscription_certificate",
+    ),
 ]

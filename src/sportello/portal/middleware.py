@@ -20,6 +20,14 @@ NEEDS_CONSENT = {
     "portal:application_message",
     "portal:application_document",
     "portal:personal_area",
+    "portal:subscription_list",
+    "portal:subscription_detail",
+    "portal:subscription_withdraw",
+    "portal:subscription_certificate",
+    "portal:charge_pay",
+    "portal:charge_return",
+    "portal:charge_notice",
+    "portal:charge_receipt",
 }
 
 

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import applications, booking, content, notification_settings, payments, personal_area, views
+from . import (
+    applications,
+    booking,
+    content,
+    notification_settings,
+    payments,
+    personal_area,
+    subscriptions,
+    views,
+)
 
 app_name = "portal"
 
@@ -57,6 +66,32 @@ urlpatterns = [
         name="payment_receipt",
     ),
     path("area-personale/pagamenti/", payments.payment_list, name="payment_list"),
+    path("area-personale/iscrizioni/", subscriptions.subscription_list, name="subscription_list"),
+    path(
+        "area-personale/iscrizioni/<int:pk>/", subscriptions.subscription_detail, name="subscription_detail"
+    ),
+    path(
+        "area-personale/iscrizioni/<int:pk>/ritira",
+        subscriptions.subscription_withdraw,
+        name="subscription_withdraw",
+    ),
+    path(
+        "area-personale/iscrizioni/<int:pk>/attestazione.pdf",
+        subscriptions.subscription_certificate,
+        name="subscription_certificate",
+    ),
+    path("area-personale/iscrizioni/rate/<int:pk>/paga", subscriptions.charge_pay, name="charge_pay"),
+    path("area-personale/iscrizioni/rate/<int:pk>/esito/", subscriptions.charge_return, name="charge_return"),
+    path(
+        "area-personale/iscrizioni/rate/<int:pk>/avviso.pdf",
+        subscriptions.charge_notice,
+        name="charge_notice",
+    ),
+    path(
+        "area-personale/iscrizioni/rate/<int:pk>/ricevuta.pdf",
+        subscriptions.charge_receipt,
+        name="charge_receipt",
+    ),
     path("privacy/", views.legal_page, {"page": "privacy"}, name="privacy"),
     path("note-legali/", views.legal_page, {"page": "legal_notes"}, name="legal_notes"),
     path("accessibilita/", views.legal_page, {"page": "accessibility"}, name="accessibility"),

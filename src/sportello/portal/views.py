@@ -21,6 +21,7 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, login_url
 from sportello.municipalities.selectors import municipality_search
+from sportello.subscriptions.selectors import enrolment_status
 
 from .applications import application_first_page
 
@@ -115,6 +116,7 @@ def service_detail(request, service_slug: str):
             "can_start": can_start(status),
             "indexable": is_indexable(status),
             "deadlines": list(service.deadlines.all()),
+            "enrolment": enrolment_status(service),
             "Status": Status,
             "jsonld": jsonld,
         },
@@ -173,6 +175,14 @@ def service_start(request, service_slug: str):
     service, status = _visible_service(request, service_slug)
     if not can_start(status):
         return render(request, "portal/service_unavailable.html", {"service": service}, status=409)
+    enrolment = enrolment_status(service)
+    if enrolment not in (None, "open"):  # a full subscription service says so before the form is filled
+        return render(
+            request,
+            "portal/service_unavailable.html",
+            {"service": service, "enrolment": enrolment},
+            status=409,
+        )
     if not level_satisfies(citizen_level(request), service.access_level):
         return redirect(login_url(request, next_url=request.get_full_path(), level=service.access_level))
     from .booking import first_step_url  # booking imports this module

@@ -206,6 +206,8 @@ POST_ONLY = {
     "payment_action",
     "application_protocol_retry",
     "faq_delete",
+    "subscription_service_remind",
+    "subscription_action",
 }
 
 
@@ -237,6 +239,15 @@ def test_operators_get_403_on_admin_pages(
         "payment_action": 400,
         # the accounting export and reconciliation are the administrators': 403 (the default below)
         "rating_list": 200,
+        # subscription services: the list (empty), and 404 on services they do not handle
+        "subscription_service_list": 200,
+        "subscription_service_detail": 404,
+        "subscription_service_export": 404,
+        "subscription_service_import": 404,
+        "subscription_service_remind": 404,
+        "subscription_detail": 404,
+        "subscription_action": 404,
+        "subscription_certificate": 404,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
