@@ -192,6 +192,23 @@ elif _cache_url == "db":
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sportello_cache"}
     }
 
+# The anonymous public pages' cache (sportello.core.pagecache): in the default cache when it is shared (Redis, db),
+# else in a per-process memory cache of its own (invalidation is shared anyway: it goes through the database).
+# PAGE_CACHE_SECONDS=0 turns it off.
+if "CACHES" not in globals():
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}}
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))},
+    }
+)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
