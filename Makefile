@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench multinode xmlsec1 spid-test pitre-sandbox agid css lighthouse
+.PHONY: run test lint format messages clean system-deps bench multinode xmlsec1 spid-test pitre-sandbox agid css lighthouse bench-pages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -73,6 +73,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/applications_list.py
 	$(BIN)/python bench/scheduling.py
 	$(BIN)/python bench/reconcile_flow.py
+
+# Public pages against a trivial view under gunicorn (issue 15: >= 25%), page cache off then on; SQLite or
+# DATABASE_URL=postgres://... (own database sportello_bench_pages). See bench/public_pages.py.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/public_pages.py
 
 # The multi-node proof (bench/multinode.py): HAProxy, two web nodes, PgBouncer, two workers, two schedulers.
 multinode: export SPORTELLO_ENV = test
