@@ -37,6 +37,7 @@ urlpatterns = [
     path("servizi/nuovo/", services.service_create, name="service_create"),
     path("servizi/<int:pk>/", services.service_general, name="service_general"),
     path("servizi/<int:pk>/scheda/", services.service_card, name="service_card"),
+    path("servizi/<int:pk>/traduzioni/", services.service_translations, name="service_translations"),
     path("servizi/<int:pk>/modulo/", services.service_form, name="service_form"),
     path("servizi/<int:pk>/modulo/campo/", services.service_field_edit, name="service_field_add"),
     path("servizi/<int:pk>/modulo/campo/<slug:key>/", services.service_field_edit, name="service_field_edit"),
