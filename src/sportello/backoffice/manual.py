@@ -112,9 +112,9 @@ def chapter_html(chapter: Chapter, image_url) -> SafeString:
             out.append(f"<{block.kind}>{items}</{block.kind}>")
         elif block.kind == "img":
             out.append(
-                f'<figure class="figure sportello-manual-figure"><img class="figure-img img-fluid border" '
+                f'<figure class="sportello-manual-figure"><img '
                 f'src="{escape(image_url(block.file))}" alt="{escape(block.text)}" loading="lazy">'
-                f'<figcaption class="figure-caption">{escape(block.text)}</figcaption></figure>'
+                f"<figcaption>{escape(block.text)}</figcaption></figure>"
             )
     return mark_safe("\n".join(out))  # noqa: S308 - every text escaped above
 
