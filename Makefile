@@ -6,7 +6,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean system-deps bench multinode xmlsec1 spid-test pitre-sandbox agid css lighthouse
+.PHONY: run test lint format messages clean system-deps bench multinode xmlsec1 spid-test pitre-sandbox agid css lighthouse bench-pages manual
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' \
@@ -74,6 +74,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/scheduling.py
 	$(BIN)/python bench/reconcile_flow.py
 
+# Public pages against a trivial view under gunicorn (issue 15: >= 25%), page cache off then on; SQLite or
+# DATABASE_URL=postgres://... (own database sportello_bench_pages). See bench/public_pages.py.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/public_pages.py
+
 # The multi-node proof (bench/multinode.py): HAProxy, two web nodes, PgBouncer, two workers, two schedulers.
 multinode: export SPORTELLO_ENV = test
 multinode: $(STAMP)
@@ -100,6 +105,11 @@ css: $(STAMP)
 # Lighthouse (mobile) on the running demo: median of 3 runs on five citizen pages (make run first).
 lighthouse: $(STAMP)
 	$(BIN)/python scripts/lighthouse.py http://127.0.0.1:$(PORT)
+
+# The staff manual's screenshots, retaken in the browser (backoffice/tests/test_e2e_manual.py); commit them.
+manual: export SPORTELLO_ENV = test
+manual: $(STAMP) system-deps
+	SPORTELLO_MANUAL_SCREENSHOTS=1 $(BIN)/pytest src/sportello/backoffice/tests/test_e2e_manual.py -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

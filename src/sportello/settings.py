@@ -193,6 +193,23 @@ elif _cache_url == "db":
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sportello_cache"}
     }
 
+# The anonymous public pages' cache (sportello.core.pagecache): in the default cache when it is shared (Redis, db),
+# else in a per-process memory cache of its own (invalidation is shared anyway: it goes through the database).
+# PAGE_CACHE_SECONDS=0 turns it off.
+if "CACHES" not in globals():
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}}
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages"}
+    if _cache_url
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))},
+    }
+)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -428,6 +445,23 @@ PITRE_TIMEOUT = float(os.environ.get("SPORTELLO_PITRE_TIMEOUT", "30"))
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PLATFORM_NAME = os.environ.get("SPORTELLO_PLATFORM_NAME", "Sportello")
+# The help desk of the consortium running the installation, on the staff's "Aiuto -> Supporto" page (set by the
+# platform staff; an empty value is left out).
+SUPPORT = {
+    "name": os.environ.get("SPORTELLO_SUPPORT_NAME", f"Assistenza {PLATFORM_NAME}"),
+    "email": os.environ.get("SPORTELLO_SUPPORT_EMAIL", ""),
+    "phone": os.environ.get("SPORTELLO_SUPPORT_PHONE", ""),
+    "hours": os.environ.get("SPORTELLO_SUPPORT_HOURS", ""),
+    "url": os.environ.get("SPORTELLO_SUPPORT_URL", ""),
+}
+if ENV == "demo":
+    SUPPORT = {
+        "name": SUPPORT["name"],
+        "email": SUPPORT["email"] or "assistenza@sportello.example.org",
+        "phone": SUPPORT["phone"] or "0461 000000",
+        "hours": SUPPORT["hours"] or "dal lunedì al venerdì, 8:30-17:00",
+        "url": SUPPORT["url"],
+    }
 
 # SPID and CIE (sportello.identity): one SAML 2.0 service provider for the whole installation.
 # The key and certificate are generated under var/saml/ outside production; production supplies them.

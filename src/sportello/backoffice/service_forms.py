@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import User
+from sportello.catalog import content
 from sportello.catalog.constants import Category, Status
 from sportello.catalog.models import Service
 from sportello.catalog.services import CARD_FIELDS, CARD_TEXTS, GENERAL_FIELDS
@@ -137,3 +139,60 @@ class DeadlineForm(forms.Form):
 
 
 DeadlineFormSet = forms.formset_factory(DeadlineForm, extra=2, max_num=20)
+
+
+TRANSLATION_LABELS = {
+    "name": _("Nome del servizio"),
+    "short_description": _("Descrizione breve"),
+    "addressed_to": _("A chi è rivolto"),
+    "description": _("Descrizione"),
+    "how_to": _("Come fare"),
+    "needed": _("Cosa serve"),
+    "achieved": _("Cosa si ottiene"),
+    "timing": _("Tempi e scadenze"),
+    "cost": _("Quanto costa"),
+    "more_info": _("Ulteriori informazioni"),
+    "office_hours": _("Orari di apertura"),
+}
+LANGUAGE_NAMES = {"en": _("inglese"), "de": _("tedesco")}
+
+
+class ServiceTranslationsForm(forms.Form):
+    """The card's texts in each of ``languages`` (en, de); what is left empty is shown in Italian."""
+
+    def __init__(self, *args, service: Service, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages = [lang for lang in content.TRANSLATION_LANGUAGES if lang in languages]
+        for lang in self.languages:
+            texts = (service.translations or {}).get(lang) or {}
+            for field in content.TRANSLATABLE:
+                italian = getattr(service, field) or ""
+                if field in content.PLAIN_TEXTS:
+                    widget, limit = forms.TextInput(attrs={"lang": lang}), content.PLAIN_TEXTS[field]
+                else:
+                    widget, limit = (
+                        forms.Textarea(attrs={"rows": 4, "lang": lang}),
+                        content.MARKDOWN_MAX_LENGTH,
+                    )
+                self.fields[f"{lang}_{field}"] = forms.CharField(
+                    label=f"{TRANSLATION_LABELS[field]} ({LANGUAGE_NAMES[lang]})",
+                    required=False,
+                    max_length=limit,
+                    initial=texts.get(field, ""),
+                    widget=widget,
+                    help_text=_("In italiano: %(text)s") % {"text": Truncator(italian).chars(160)}
+                    if italian
+                    else _("Vuoto anche in italiano."),
+                )
+
+    def fieldsets(self):
+        return [
+            (lang, LANGUAGE_NAMES[lang], [self[f"{lang}_{field}"] for field in content.TRANSLATABLE])
+            for lang in self.languages
+        ]
+
+    def translations(self) -> dict:
+        return {
+            lang: {field: self.cleaned_data[f"{lang}_{field}"] for field in content.TRANSLATABLE}
+            for lang in self.languages
+        }

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from sportello.municipalities.models import Municipality, TenantQuerySet
 
+from . import content
 from .constants import AccessLevel, Category, Kind, Status
 
 
@@ -83,6 +84,11 @@ class Service(models.Model):
         related_name="+",
         verbose_name=_("modulo"),
     )
+    # English and German texts given by the administrator: {"en": {"name": ..., "description": ...}, "de": {...}}
+    # (catalog.content.TRANSLATABLE); a text missing there is shown in Italian, marked lang="it".
+    translations = models.JSONField(_("traduzioni"), default=dict, blank=True)
+    # The sanitised HTML of the Markdown texts per language, computed on save (catalog.content.render_html).
+    card_html = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +114,35 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """The card's HTML is rendered here, once per change, never on a page view."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & {*content.MARKDOWN_TEXTS, "translations"}:
+            self.card_html = content.render_html(
+                self._italian_texts(), content.clean_translations(self.translations)
+            )
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "card_html"}
+        super().save(*args, **kwargs)
+
+    def _italian_texts(self) -> dict[str, str]:
+        return {field: getattr(self, field) or "" for field in content.TRANSLATABLE}
+
+    @property
+    def local(self) -> content.LocalService:
+        """The public texts in the active language, Italian where untranslated (``service.local.name``)."""
+        language = translation.get_language() or content.SOURCE_LANGUAGE
+        cached = self.__dict__.get("_local")
+        if cached is None or cached[0] != language:
+            local = content.LocalService(
+                self._italian_texts(),
+                content.clean_translations(self.translations),
+                self.card_html or {},
+                language,
+            )
+            self.__dict__["_local"] = cached = (language, local)
+        return cached[1]
 
 
 class ServiceDeadline(models.Model):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from sportello.municipalities.models import Municipality
 
 from . import ratings
-from .constants import Kind
+from .constants import Kind, Status
 from .models import Rating, Service
 from .topics import canonical_topic, topic_slug
 from .visibility import effective_status
@@ -111,3 +111,18 @@ def rating_summary(*, municipality: Municipality) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def service_next_visibility_change(*, municipality: Municipality, now=None):
+    """The next moment a scheduled service of ``municipality`` appears or disappears (None: no such moment)."""
+    now = now or timezone.now()
+    moments = [
+        moment
+        for pair in Service.objects.for_municipality(municipality)
+        .filter(status=Status.SCHEDULED)
+        .filter(Q(publish_from__gt=now) | Q(publish_until__gt=now))
+        .values_list("publish_from", "publish_until")
+        for moment in pair
+        if moment is not None and moment > now
+    ]
+    return min(moments, default=None)

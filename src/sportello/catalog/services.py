@@ -11,7 +11,7 @@ from sportello.formschema import validate_definition
 from sportello.formschema.schema import DefinitionError
 from sportello.municipalities.models import Municipality
 
-from . import ratings
+from . import content, ratings
 from .constants import Status
 from .models import FormVersion, Rating, Service, ServiceDeadline
 from .signals import service_renamed
@@ -128,6 +128,21 @@ def service_update_card(*, service: Service, deadlines=None, actor=None, **field
             [ServiceDeadline(service=service, date=date, label=label) for date, label in deadlines]
         )
     return service
+
+
+@transaction.atomic
+def service_update_translations(*, service: Service, translations: dict, actor=None) -> Service:
+    """Save the English and German texts of the card (``{"en": {field: text}, "de": {...}}``, the
+    ``catalog.content.TRANSLATABLE`` fields); an empty text falls back to the Italian one."""
+    clean = content.clean_translations(translations)
+    errors = content.translation_errors(clean)
+    if errors:
+        raise ValidationError(errors)
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    locked.translations = clean
+    locked.save(update_fields=["translations", "updated_at"])
+    service.translations, service.card_html = locked.translations, locked.card_html
+    return locked
 
 
 @transaction.atomic

@@ -17,3 +17,15 @@ class PeriodicTick(models.Model):
 
     def __str__(self):
         return f"{self.job} @ {self.tick:%Y-%m-%d %H:%M:%S}"
+
+
+class PageCacheVersion(models.Model):
+    """The current version of a municipality's cached public pages (``core.pagecache``): a random token replaced,
+    inside the writing transaction, by every change those pages show. Pages cached under an older token are never
+    served again. It lives in the database so that every web process and node sees a change at once."""
+
+    municipality_id = models.PositiveBigIntegerField(primary_key=True)
+    version = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.municipality_id}: {self.version}"

@@ -21,7 +21,10 @@ from sportello.catalog.services import (
     service_form_save,
     service_update_card,
     service_update_general,
+    service_update_translations,
 )
+
+from .translations import demo_translations
 
 CARD_KEYS = ("addressed_to", "description", "how_to", "needed", "achieved", "timing", "cost", "more_info")
 OFFICE_KEYS = ("office_name", "office_address", "office_phone", "office_email", "office_hours")
@@ -2229,6 +2232,9 @@ def load_demo_services(municipality, *, town: str) -> list[str]:
         if service.form_version is None or service.form_version.definition != definition:
             service_form_save(service=service, definition=definition, note=FORM_NOTE)
             versions += 1
+        translations = demo_translations(spec["slug"], municipality.name)
+        if (service.translations or {}) != translations:
+            service_update_translations(service=service, translations=translations)
 
     statuses = [spec["status"] for spec in DEMO_SERVICES]
     featured = sum(spec["featured"] for spec in DEMO_SERVICES)

@@ -67,6 +67,13 @@ def _text(translatable: dict | None, language: str) -> str:
     return translatable.get(language) or translatable.get("it", "")
 
 
+def fallback_lang(translatable: dict | None, language: str) -> str:
+    """``"it"`` when ``translatable`` has no text in ``language`` and shows the Italian one, else ``""``."""
+    if not translatable or language == "it" or translatable.get(language):
+        return ""
+    return "it" if translatable.get("it") else ""
+
+
 def _language(language: str) -> str:
     return (language or "it").split("-")[0].split("_")[0].lower()
 
@@ -348,6 +355,7 @@ class DefinitionForm(forms.Form):
     page_index: int | None = None
     page_count = 1
     page_title = ""
+    page_title_lang = ""
     static_keys: tuple[str, ...] = ()
 
     def clean(self):
@@ -374,6 +382,7 @@ def build_form_class(definition: dict, *, language: str, page: int | None = None
         "page_index": page,
         "page_count": len(pages),
         "page_title": _text(pages[page].get("title"), language) if page is not None else "",
+        "page_title_lang": fallback_lang(pages[page].get("title"), language) if page is not None else "",
     }
     static_keys = []
     for page_index, spec in iter_fields(definition):
@@ -387,7 +396,15 @@ def build_form_class(definition: dict, *, language: str, page: int | None = None
 
 
 def build_field(spec: dict, *, language: str) -> forms.Field:
-    """The Django form field for one definition field."""
+    """The Django form field for one definition field. ``label_lang`` / ``help_lang`` are ``"it"`` when the
+    text is the Italian fallback of a missing translation (templates write ``lang="it"`` on it)."""
+    field = _build_field(spec, language=language)
+    field.label_lang = fallback_lang(spec.get("label"), language)
+    field.help_lang = fallback_lang(spec.get("help") or spec.get("content"), language)
+    return field
+
+
+def _build_field(spec: dict, *, language: str) -> forms.Field:
     kind = spec["type"]
     label = _text(spec.get("label"), language)
     if kind == "static":

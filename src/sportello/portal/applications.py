@@ -157,6 +157,7 @@ def _render_page(request, service, form, page: int, pages: int, *, files=None, s
         "page": page,
         "pages": pages,
         "page_title": form.page_title,
+        "page_title_lang": form.page_title_lang,
         "files": files or {},
     }
     return render(request, "portal/applications/fill.html", context, status=status)

@@ -12,13 +12,17 @@ from sportello.catalog.models import Service
 from sportello.catalog.selectors import services_for_topic, topics_in_use
 from sportello.catalog.services import rating_record
 from sportello.catalog.topics import topic_from_slug
+from sportello.core.pagecache import public_page
 from sportello.core.urlutils import safe_next, tenant_reverse
 from sportello.municipalities.models import FaqEntry
+
+from .views import until_next_visibility_change
 
 RATED_SESSION_KEY = "rated_pages"
 
 
 @require_safe
+@public_page(ttl=until_next_visibility_change)
 def topic_list(request):
     return render(
         request, "portal/topic_list.html", {"topics": topics_in_use(municipality=request.municipality)}
@@ -26,6 +30,7 @@ def topic_list(request):
 
 
 @require_safe
+@public_page(ttl=until_next_visibility_change)
 def topic_detail(request, topic_slug: str):
     topic = topic_from_slug(topic_slug)
     if topic is None:
@@ -35,6 +40,7 @@ def topic_detail(request, topic_slug: str):
 
 
 @require_safe
+@public_page
 def faq(request):
     entries = FaqEntry.objects.for_municipality(request.municipality)
     return render(request, "portal/faq.html", {"entries": entries})

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -14,9 +15,11 @@ from sportello.catalog.selectors import (
     service_booking_list,
     service_featured,
     service_get_public,
+    service_next_visibility_change,
     service_public_list,
 )
 from sportello.catalog.visibility import can_start, is_indexable, page_visible
+from sportello.core.pagecache import public_page
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, login_url
@@ -26,6 +29,12 @@ from sportello.subscriptions.selectors import enrolment_status
 from .applications import application_first_page
 
 MUNICIPALITIES_PER_PAGE = 48
+
+
+def until_next_visibility_change(request) -> float | None:
+    """Cached pages that list services live until the next scheduled service appears or disappears."""
+    moment = service_next_visibility_change(municipality=request.municipality)
+    return None if moment is None else (moment - timezone.now()).total_seconds()
 
 
 @require_safe
@@ -46,6 +55,7 @@ def municipality_root(request):
 
 
 @require_safe
+@public_page(ttl=until_next_visibility_change)
 def home(request):
     services = service_featured(municipality=request.municipality)
     return render(request, "portal/home.html", {"services": services})
@@ -60,6 +70,7 @@ def _grouped_by_category(services):
 
 
 @require_safe
+@public_page(query=("categoria",), ttl=until_next_visibility_change)
 def service_list(request):
     query = request.GET.get("q", "").strip()[:100]
     category = request.GET.get("categoria", "")
@@ -90,13 +101,15 @@ def _visible_service(request, service_slug: str):
 
 
 @require_safe
+@public_page(ttl=until_next_visibility_change)
 def service_detail(request, service_slug: str):
     service, status = _visible_service(request, service_slug)
     municipality = request.municipality
+    card = service.local
     jsonld = service_jsonld(
-        name=service.name,
+        name=str(card.name),
         category=service.get_category_display(),
-        description=service.short_description,
+        description=str(card.short_description),
         audience=service.addressed_to,
         operator=municipality.name,
         area=municipality.short_name,
@@ -112,6 +125,7 @@ def service_detail(request, service_slug: str):
         "portal/service_detail.html",
         {
             "service": service,
+            "card": card,
             "status": status,
             "can_start": can_start(status),
             "indexable": is_indexable(status),
@@ -139,6 +153,7 @@ LEGAL_PAGES = {
 
 
 @require_safe
+@public_page
 def legal_page(request, page: str):
     """The municipality's own page when it configured one, else a default text built from its data."""
     field, template = LEGAL_PAGES[page]

@@ -248,6 +248,11 @@ def test_operators_get_403_on_admin_pages(
         "subscription_detail": 404,
         "subscription_action": 404,
         "subscription_certificate": 404,
+        # Aiuto: the manual and the help desk, for every staff member
+        "manual": 200,
+        "manual_pdf": 200,
+        "manual_chapter": 404,  # no chapter "nome"
+        "support": 200,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:

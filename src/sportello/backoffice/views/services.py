@@ -24,7 +24,7 @@ from ..form_editor import (
     find_field,
     page_titles,
 )
-from ..service_forms import DeadlineFormSet, ServiceCardForm, ServiceGeneralForm
+from ..service_forms import DeadlineFormSet, ServiceCardForm, ServiceGeneralForm, ServiceTranslationsForm
 from .staff import add_form_errors
 
 STEPS = [
@@ -186,6 +186,40 @@ def service_card(request, pk: int):
             return _next_step(request, service, "card")
     context = _step_context(request, service, "card") | {"form": form, "deadlines": deadlines}
     return render(request, "backoffice/services/card.html", context)
+
+
+@admin_required
+def service_translations(request, pk: int):
+    """The card's texts in English and German (the municipality's enabled languages), Italian as the fallback."""
+    service = _service(request, pk)
+    form = ServiceTranslationsForm(
+        request.POST or None, service=service, languages=request.municipality.languages
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog.service_update_translations(
+                service=service, translations=form.translations(), actor=request.user
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Traduzioni salvate."))
+            return redirect(
+                tenant_reverse("backoffice:service_translations", request.municipality, pk=service.pk)
+            )
+    context = _step_context(request, service, "card") | {
+        "form": form,
+        "public_urls": [
+            (
+                lang,
+                tenant_reverse(
+                    "portal:service_detail", request.municipality, lang=lang, service_slug=service.slug
+                ),
+            )
+            for lang in form.languages
+        ],
+    }
+    return render(request, "backoffice/services/translations.html", context)
 
 
 def _definition(service) -> dict:

@@ -1,0 +1,31 @@
+"""Every change the cached public pages show retires them (``core.pagecache``), inside the change's transaction:
+the municipality's data, its services and their deadlines, its FAQ."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from sportello.catalog.models import Service, ServiceDeadline
+from sportello.core.pagecache import version_bump
+from sportello.municipalities.models import FaqEntry, Municipality
+
+
+@receiver(post_save, sender=Municipality)
+@receiver(post_delete, sender=Municipality)
+def municipality_changed(sender, instance, **kwargs):
+    version_bump(instance.pk)
+
+
+@receiver(post_save, sender=Service)
+@receiver(post_delete, sender=Service)
+@receiver(post_save, sender=FaqEntry)
+@receiver(post_delete, sender=FaqEntry)
+def municipality_content_changed(sender, instance, **kwargs):
+    version_bump(instance.municipality_id)
+
+
+@receiver(post_save, sender=ServiceDeadline)
+@receiver(post_delete, sender=ServiceDeadline)
+def deadline_changed(sender, instance, **kwargs):
+    municipality_id = Service.objects.filter(pk=instance.service_id).values_list("municipality_id", flat=True)
+    for pk in municipality_id:  # none when the service itself is being deleted (its own signal covers it)
+        version_bump(pk)
