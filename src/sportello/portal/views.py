@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -120,7 +121,8 @@ def service_detail(request, service_slug: str):
         office_address=service.office_address,
         fallback_address=municipality.address,
     )
-    return render(
+    enrolment = enrolment_status(service)
+    response = render(
         request,
         "portal/service_detail.html",
         {
@@ -130,11 +132,16 @@ def service_detail(request, service_slug: str):
             "can_start": can_start(status),
             "indexable": is_indexable(status),
             "deadlines": list(service.deadlines.all()),
-            "enrolment": enrolment_status(service),
+            "enrolment": enrolment,
             "Status": Status,
             "jsonld": jsonld,
         },
     )
+    if (
+        enrolment is not None
+    ):  # seats and the enrolment window change without touching the service: not cached
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 @require_safe

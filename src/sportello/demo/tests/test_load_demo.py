@@ -30,7 +30,9 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, db, settings, tmp_pa
         .values_list("state", flat=True)
     )
     assert states == ["accepted", "draft", "in_progress", "integration_requested", "registered", "rejected"]
-    assert Application.objects.count() == 28  # the second run added nothing (18 + 2 CIE bookings + 3 enrolments each)
+    assert (
+        Application.objects.count() == 28
+    )  # the second run added nothing (18 + 2 CIE bookings + 3 enrolments each)
 
 
 def test_demo_prints_the_temporary_passwords(db, settings, tmp_path, capsys):

@@ -205,3 +205,17 @@ def test_cached_pages_do_not_render_markdown(client, service, monkeypatch):
     response = client.get(f"{BASE}/servizi/carta-identita/")
     assert response.status_code == 200
     assert "Descrizione <strong>estesa</strong>." in response.content.decode()
+
+
+def test_an_enrolment_service_page_always_shows_its_seats_now(client, mori):
+    """Seats fill and windows close without the service being saved: the page of an enrolment form is not cached."""
+    from sportello.subscriptions.models import SubscriptionService
+    from sportello.subscriptions.tests.factories import canteen
+
+    subscription_service = canteen(mori, max_subscribers=1)
+    path = f"{BASE}/servizi/{subscription_service.service.slug}/"
+    assert cache_state(client.get(path)) == "none" and "al completo" not in client.get(path).content.decode()
+    SubscriptionService.objects.filter(pk=subscription_service.pk).update(
+        seats_taken=1
+    )  # as an enrolment does
+    assert "al completo" in client.get(path).content.decode()
