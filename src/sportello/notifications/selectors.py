@@ -23,8 +23,14 @@ def deliveries_for_application_events(events) -> dict:
     return result
 
 
-def sandbox_inbox(*, fiscal_code: str, limit: int = 50) -> list[dict]:
-    """The demo citizen's "App IO (demo)" inbox, newest first, with the Sportello message each came from."""
+def sandbox_inbox(*, fiscal_code: str, language: str = "it", limit: int = 50) -> list[dict]:
+    """The demo citizen's "App IO (demo)" inbox, newest first, with the Sportello message each came from.
+
+    As the app does, the Markdown's front matter becomes buttons (``ctas``, in ``language`` or Italian) and
+    is not shown as text (``body``).
+    """
+    from .io_content import cta_parse
+
     received = list(SandboxIOMessage.objects.filter(fiscal_code=fiscal_code)[:limit])
     origins = {
         m.io_id: m
@@ -32,14 +38,26 @@ def sandbox_inbox(*, fiscal_code: str, limit: int = 50) -> list[dict]:
             "service__municipality"
         )
     }
-    return [
-        {
-            "received": r,
-            "origin": origins.get(r.io_id),
-            "amount": _euros((r.content.get("payment_data") or {}).get("amount")),
-        }
-        for r in received
-    ]
+    items = []
+    for r in received:
+        ctas, body = cta_parse(r.content.get("markdown", ""))
+        items.append(
+            {
+                "received": r,
+                "origin": origins.get(r.io_id),
+                "body": body,
+                "ctas": ctas.get(language) or ctas.get("it") or [],
+                "amount": _euros((r.content.get("payment_data") or {}).get("amount")),
+            }
+        )
+    return items
+
+
+def sandbox_message(*, fiscal_code: str, io_id: str):
+    """One message of a demo citizen's IO sandbox inbox, or None (never another fiscal code's)."""
+    return (
+        SandboxIOMessage.objects.filter(io_id=io_id, fiscal_code=fiscal_code).first() if fiscal_code else None
+    )
 
 
 def _euros(cents) -> str:

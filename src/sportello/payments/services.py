@@ -29,7 +29,7 @@ from .models import (
     When,
 )
 from .providers import PositionStatus, ProviderError, ProviderUnavailable, get_provider
-from .signals import payment_still_pending
+from .signals import payment_published, payment_still_pending
 
 logger = logging.getLogger(__name__)
 # Seconds to wait before asking the provider again after the n-th consecutive failure (then stays at the last).
@@ -177,6 +177,8 @@ def payment_apply_status(*, payment, observed: PositionStatus, source=PaymentEve
         payment.paid_cents = observed.paid_cents or payment.amount_cents
         payment.psp, payment.receipt_id = observed.psp, observed.receipt_id
     payment.save()
+    if new == Status.PENDING:
+        payment_published.send(sender=Payment, payment=payment)
     if payment.application_id and new in (Status.PAID, *FINAL_FAILURES):
         applications.application_payment_outcome(
             application=payment.application, outcome="succeeded" if new == Status.PAID else "failed"

@@ -3,8 +3,13 @@
 ``payment_still_pending`` is sent by the poller, for each payment of an application still awaiting its outcome,
 with ``payment`` and ``application``: scheduling extends the appointment or room hold while the citizen pays.
 Its release on failure follows ``applications.signals.application_transitioned`` (``payment_failed``).
+
+``payment_published`` is sent by ``payment_apply_status`` inside its transaction when a payment becomes payable
+(created -> pending: the position is published, its notice number can be paid), with ``payment``:
+notifications tells the citizen (e-mail and/or App IO with ``payment_data``).
 """
 
 from django.dispatch import Signal
 
 payment_still_pending = Signal()
+payment_published = Signal()
