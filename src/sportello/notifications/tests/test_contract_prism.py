@@ -129,7 +129,9 @@ def test_payment_request_as_sportello_builds_it_passes_the_contract(prism, mori,
     service.io_service_id = "01IOCIE"
     service.save(update_fields=["io_service_id"])
     application.refresh_from_db()
-    payment = payment_publish_now(payment=payment_request_deferred(application=application, user=mori_operator))
+    payment = payment_publish_now(
+        payment=payment_request_deferred(application=application, user=mori_operator)
+    )
     payment_request_notify.call(payment_id=payment.pk)
     message = IOMessage.objects.get(event_key=f"payment-request:{payment.pk}")
     for language in ("it", "en", "de"):
