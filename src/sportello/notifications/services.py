@@ -11,12 +11,20 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .email import _render_text
 from .io_content import io_content_render
-from .models import Channels, EmailDelivery, IOBinding, IOMessage, IOProvider, NotificationPreference
+from .models import (
+    Channels,
+    EmailDelivery,
+    IOAttempt,
+    IOBinding,
+    IOMessage,
+    IOProvider,
+    NotificationPreference,
+)
 from .models import ServiceIOLogEntry as Log
 from .providers import sandbox_enabled
 
@@ -404,3 +412,56 @@ def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
         subject=subjects,
         markdown=bodies,
     )
+
+
+# --- Uncertain deliveries, resolved by staff -------------------------------------------------------------------
+
+IO_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def io_messages_uncertain_for_staff(*, user, municipality):
+    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
+    operators those of the services they are enabled on."""
+    from sportello.accounts.roles import Role, has_role
+
+    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
+    if not has_role(user, municipality, Role.ADMIN):
+        messages = messages.filter(service__operators=user)
+    return messages
+
+
+@transaction.atomic
+def io_message_resolve(*, message, actor, action: str, io_id: str = "", note: str = "") -> IOMessage:
+    """An operator settles an uncertain delivery: ``delivered`` (IO has it; optionally its message id, which
+    the periodic reconciliation then checks) or ``resend`` (IO never got it: sent again, once, by the task).
+
+    Only an uncertain message can be resolved, under a row lock: two staff members clicking at once resolve it
+    once. Recorded as an ``IOAttempt`` ("manual") with who and why.
+    """
+    from .tasks import io_message_deliver
+
+    allowed = io_messages_uncertain_for_staff(user=actor, municipality=message.municipality)
+    message = allowed.select_for_update(of=("self",)).filter(pk=message.pk).first()
+    if message is None:
+        raise ValidationError(_("Questo invio non è più da verificare."))
+    io_id, note = io_id.strip(), note.strip()[:500]
+    if action == "delivered":
+        if io_id and not IO_ID.match(io_id):
+            raise ValidationError({"io_id": _("L'identificativo del messaggio App IO non è valido.")})
+        fields = {
+            "status": IOMessage.Status.ACCEPTED,
+            "io_id": io_id,
+            "sent_at": message.sent_at or timezone.now(),
+        }
+        outcome = "marked_delivered"
+    elif action == "resend":
+        fields = {"status": IOMessage.Status.PENDING, "io_id": "", "idempotency_key": None}
+        outcome = "resend"
+    else:
+        raise ValidationError(_("Azione sconosciuta."))
+    IOMessage.objects.filter(pk=message.pk).update(error="", updated_at=timezone.now(), **fields)
+    IOAttempt.objects.create(message=message, operation="manual", outcome=outcome, actor=actor, error=note)
+    if action == "resend":
+        io_message_deliver.enqueue(message_id=message.pk)
+    message.refresh_from_db()
+    return message
