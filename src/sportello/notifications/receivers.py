@@ -9,5 +9,4 @@ def payment_published_receiver(sender, *, payment, **kwargs) -> None:
     """payments' ``payment_published``: the notice can be paid, tell the citizen (e-mail and/or App IO)."""
     from .tasks import payment_request_notify
 
-    if payment.application_id:
-        payment_request_notify.enqueue(payment_id=payment.pk)
+    payment_request_notify.enqueue(payment_id=payment.pk)

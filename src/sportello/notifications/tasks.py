@@ -240,14 +240,11 @@ def payment_request_notify(*, payment_id: int) -> str:
     if payment.status != Status.PENDING:
         return "not payable"
     application = payment.application
-    user = application.applicant if application is not None else None
-    if user is None:
+    user = application.applicant if application is not None else _citizen(payment.debtor_fiscal_code)
+    if user is None and not payment.debtor_email:
         return "no citizen"
-    context = {
-        "payment": payment,
-        "application": application,
-        "url": payment_page_url(payment, user.language),
-    }
+    language = user.language if user is not None else "it"
+    context = {"payment": payment, "application": application, "url": payment_page_url(payment, language)}
     ctas = {
         lang: [(_cta_text(lang), payment_page_url(payment, lang))]
         for lang in LANGUAGES
@@ -256,11 +253,12 @@ def payment_request_notify(*, payment_id: int) -> str:
     citizen_notify(
         user=user,
         municipality=payment.municipality,
-        service=application.service,
+        service=application.service if application is not None else None,
         event_key=f"payment-request:{payment.pk}",
         template="emails/payment_request",
         context=context,
-        email=payment.debtor_email or user.email,
+        email=payment.debtor_email or (user.email if user is not None else ""),
+        language=language,
         due_date=_end_of_day(payment.due_date),
         payment_data={
             "amount": payment.amount_cents,
@@ -274,6 +272,12 @@ def payment_request_notify(*, payment_id: int) -> str:
     return "sent"
 
 
+def _citizen(fiscal_code: str):
+    from sportello.accounts.models import User
+
+    return User.objects.filter(fiscal_code=fiscal_code, is_active=True).first() if fiscal_code else None
+
+
 def _cta_text(lang: str) -> str:
     from django.utils import translation
     from django.utils.translation import gettext
@@ -283,16 +287,15 @@ def _cta_text(lang: str) -> str:
 
 
 def payment_page_url(payment, lang: str) -> str:
-    """The citizen's page of the application's payment (notice, "Paga online"), in ``lang`` if enabled."""
+    """Where the citizen pays on Sportello, in ``lang`` if enabled: the application's payment page for its
+    fee, "I miei pagamenti" for positions with a ``purpose`` (rooms, subscriptions)."""
     from sportello.core.urlutils import absolute_url, tenant_reverse
 
     municipality = payment.municipality
     languages = municipality.languages or ["it"]
-    return absolute_url(
-        tenant_reverse(
-            "portal:payment_choose",
-            municipality,
-            lang=lang if lang in languages else languages[0],
-            pk=payment.application_id,
-        )
-    )
+    lang = lang if lang in languages else languages[0]
+    if payment.application_id and not payment.purpose:
+        path = tenant_reverse("portal:payment_choose", municipality, lang=lang, pk=payment.application_id)
+    else:
+        path = tenant_reverse("portal:payment_list", municipality, lang=lang)
+    return absolute_url(path)

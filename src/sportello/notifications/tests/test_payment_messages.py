@@ -195,3 +195,33 @@ def test_demo_app_pays_only_its_own_messages(client, deferred, mori_operator, gi
     )
     assert _client_for(client, intruder).post(f"{INBOX}{received.io_id}/paga").status_code == 404
     assert SandboxPosition.objects.get(iupd=payment.iupd).return_urls == {}
+
+
+def test_position_with_a_purpose_and_no_application_is_requested_by_email(mori, giulia):
+    """Rooms and subscriptions (``payment_position_create``): no service bound to IO to send from, so the
+    debtor gets the e-mail, pointing to "I miei pagamenti"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.payments.services import payment_position_create
+
+    payment_settings(mori)
+    keys = {"description": "Cauzione", "capitolo": "3100", "taxonomy_code": "9/0104100TS/"}
+    payment = payment_position_create(
+        municipality=mori,
+        lines=[(keys, 5000)],
+        description="Cauzione sala civica",
+        due_date=timezone.localdate() + timedelta(days=10),
+        debtor_fiscal_code=giulia.fiscal_code,
+        debtor_name="Giulia Bianchi",
+        debtor_email="giulia@example.org",
+        purpose="room:deposit",
+    )
+    payment = payment_publish_now(payment=payment)
+    assert _tasks("payment_request_notify").count() == 1
+    assert payment_request_notify.call(payment_id=payment.pk) == "sent"
+    (email,) = mail.outbox
+    assert "50,00 €" in email.subject and "Cauzione sala civica" in email.subject
+    assert absolute_url("/comune-di-mori/it/area-personale/pagamenti/") in email.body
+    assert "Gentile Giulia Bianchi" in email.body and not IOMessage.objects.exists()
