@@ -7,10 +7,9 @@ def io_log_for_service(*, service, limit: int = 20):
     return ServiceIOLogEntry.objects.filter(service=service).select_related("actor")[:limit]
 
 
-def deliveries_for_application_events(events) -> dict:
-    """``{event_pk: [(channel label, status label, ok)]}`` for the operator's history of an application."""
-    keys = {f"application-event:{event.pk}": event.pk for event in events}
-    result = {pk: [] for pk in keys.values()}
+def _deliveries(keys: dict) -> dict:
+    """``{value: [(channel, status label, ok)]}`` for ``{event_key: value}``."""
+    result = {value: [] for value in keys.values()}
     for delivery in EmailDelivery.objects.filter(event_key__in=keys):
         ok = delivery.status == EmailDelivery.Status.SENT
         result[keys[delivery.event_key]].append(("E-mail", delivery.get_status_display(), ok))
@@ -21,6 +20,25 @@ def deliveries_for_application_events(events) -> dict:
             label = f"{label} ({message.io_status})"
         result[keys[message.event_key]].append(("App IO", label, ok))
     return result
+
+
+def deliveries_for_application_events(events) -> dict:
+    """``{event_pk: [(channel label, status label, ok)]}`` for the operator's history of an application."""
+    return _deliveries({f"application-event:{event.pk}": event.pk for event in events})
+
+
+def deliveries_for_application_notices(application) -> list[tuple[str, list]]:
+    """The application's other citizen notices (receipt, office messages, payment requests) and how each
+    went, oldest first: ``[(what, [(channel, status label, ok)])]``; only notices that were sent."""
+    from django.utils.translation import gettext as _
+
+    keys = {f"application-receipt:{application.pk}": ("0", _("Ricevuta"))}
+    for pk in application.messages.filter(from_office=True, internal=False).values_list("pk", flat=True):
+        keys[f"application-message:{pk}"] = (f"1-{pk:012d}", _("Messaggio dell'ufficio"))
+    for pk in application.payments.values_list("pk", flat=True):
+        keys[f"payment-request:{pk}"] = (f"2-{pk:012d}", _("Richiesta di pagamento"))
+    found = _deliveries(keys)
+    return [(what, found[(order, what)]) for order, what in sorted(found) if found[(order, what)]]
 
 
 def sandbox_inbox(*, fiscal_code: str, language: str = "it", limit: int = 50) -> list[dict]:

@@ -160,3 +160,28 @@ def test_booking_helper_for_rooms(mori, service, giulia):
     )
     assert result["email"] == "sent" and result["io"].due_date == start
     assert not cta_parse(result["io"].contents["it"]["markdown"])[0]  # no manage link given: no button
+
+
+def test_operator_sees_how_receipt_and_office_messages_went(
+    client, mori, service, giulia, mori_admin, settings, tmp_path
+):
+    from bs4 import BeautifulSoup
+
+    settings.MEDIA_ROOT = tmp_path
+    application = submitted_application(municipality=mori, applicant=giulia, service=service)
+    application_receipt_send.call(application_id=application.pk)
+    message = application_message_post(
+        application=application, user=mori_admin, body="Porti il modulo firmato."
+    )
+    _prefer(giulia, mori, Channels.EMAIL)
+    application_message_notify.call(message_id=message.pk)
+    client.force_login(mori_admin)
+    page = client.get(f"/comune-di-mori/it/operatori/pratiche/{application.pk}/")
+    items = [
+        li.get_text(" ", strip=True)
+        for li in BeautifulSoup(page.content, "html.parser").select('[data-testid="application-notices"] li')
+    ]
+    assert items == [
+        "Ricevuta : E-mail: E-mail inviata · App IO: In coda",
+        "Messaggio dell'ufficio : E-mail: E-mail inviata",
+    ]
