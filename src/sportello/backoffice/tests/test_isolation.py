@@ -206,6 +206,7 @@ POST_ONLY = {
     "payment_action",
     "application_protocol_retry",
     "faq_delete",
+    "io_message_resolve",
 }
 
 
@@ -242,6 +243,8 @@ def test_operators_get_403_on_admin_pages(
         "accounting_export_status": 404,  # no export with that id
         "accounting_export_download": 404,
         "rating_list": 200,
+        "io_uncertain_list": 200,  # only the messages of the services they are enabled on
+        "io_message_resolve": 404,  # no uncertain message with that id
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
