@@ -50,8 +50,8 @@ def test_integration_request_reaches_the_citizen_on_app_io(
     run_tasks()  # application_notify queues the IO message ...
     run_tasks()  # ... and io_message_deliver sends it to the IO sandbox
     assert (
-        SandboxIOMessage.objects.filter(fiscal_code="BNCGLI85M41L378W").count() == 2
-    )  # take in charge + integration
+        SandboxIOMessage.objects.filter(fiscal_code="BNCGLI85M41L378W").count() == 3
+    )  # the receipt (it follows the preference too), take in charge, integration
     assert set(IOMessage.objects.values_list("status", flat=True)) == {IOMessage.Status.ACCEPTED}
 
     operator.reload()
