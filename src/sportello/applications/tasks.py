@@ -4,8 +4,7 @@ from django_tasks import task
 from sportello.core.tasks import retrying
 from sportello.core.urlutils import absolute_url, tenant_reverse
 from sportello.notifications.email import send_templated_email
-from sportello.notifications.models import EmailDelivery
-from sportello.notifications.services import application_event_io_enqueue, channels_for, email_delivery_record
+from sportello.notifications.services import citizen_notify
 
 CITIZEN_FACING = {
     "submit",
@@ -81,23 +80,16 @@ def application_notify(*, event_id: int) -> None:
 
 def _citizen_event_notify(application, event) -> None:
     """E-mail and App IO, each as the citizen's notification preference for this municipality says."""
-    channels = channels_for(user=application.applicant, municipality=application.municipality)
-    key = f"application-event:{event.pk}"
-    if "io" in channels:
-        application_event_io_enqueue(event=event, url=_citizen_url(application))
-    if "email" not in channels:
-        email_delivery_record(event_key=key, status=EmailDelivery.Status.NOT_WANTED)
-    elif _citizen_email(application):
-        send_templated_email(
-            to=[_citizen_email(application)],
-            template="emails/application_event",
-            language=_citizen_language(application),
-            municipality=application.municipality,
-            context={"application": application, "event": event, "url": _citizen_url(application)},
-        )
-        email_delivery_record(event_key=key, status=EmailDelivery.Status.SENT)
-    else:
-        email_delivery_record(event_key=key, status=EmailDelivery.Status.NO_ADDRESS)
+    citizen_notify(
+        user=application.applicant,
+        municipality=application.municipality,
+        service=application.service,
+        event_key=f"application-event:{event.pk}",
+        template="emails/application_event",
+        context={"application": application, "event": event, "url": _citizen_url(application)},
+        email=_citizen_email(application),
+        language=_citizen_language(application),
+    )
 
 
 @task()
@@ -117,7 +109,14 @@ def application_message_notify(*, message_id: int) -> None:
     if message.from_office:
         # Anonymous applicants have no personal area to read and answer messages in.
         if application.applicant is not None:
-            _message_email(message, application.applicant, _citizen_url(application))
+            citizen_notify(  # e-mail and/or App IO, as the citizen chose
+                user=application.applicant,
+                municipality=application.municipality,
+                service=application.service,
+                event_key=f"application-message:{message.pk}",
+                template="emails/application_message",
+                context={"application": application, "message": message, "url": _citizen_url(application)},
+            )
         return
     # From the citizen: the operator handling it, else every operator enabled on the service.
     office = (
@@ -170,13 +169,15 @@ def application_receipt_send(*, application_id: int) -> None:
             )
             receipt.file.save(receipt.name, ContentFile(pdf), save=False)
             receipt.save()
-            email = _citizen_email(application)
-            send_templated_email(
-                to=[email] if email else [],
-                template="emails/application_receipt",
-                language=_citizen_language(application),
+            citizen_notify(  # the PDF by e-mail, a notice on App IO, as the citizen chose
+                user=application.applicant,
                 municipality=application.municipality,
+                service=application.service,
+                event_key=f"application-receipt:{application.pk}",
+                template="emails/application_receipt",
                 context={"application": application, "url": _citizen_url(application)},
+                email=_citizen_email(application),
+                language=_citizen_language(application),
                 attachments=[(receipt.name, pdf, "application/pdf")],
             )
 

@@ -8,6 +8,7 @@ from .views import (
     dashboard,
     help_pages,
     integrations,
+    io_messages,
     municipality,
     payments,
     protocol,
@@ -79,6 +80,8 @@ urlpatterns += [
         name="application_attachment",
     ),
     path("statistiche/", applications.statistics, name="statistics"),
+    path("app-io/da-verificare/", io_messages.io_uncertain_list, name="io_uncertain_list"),
+    path("app-io/<int:pk>/risolvi", io_messages.io_message_resolve, name="io_message_resolve"),
     path("statistiche/valutazioni/", content.rating_list, name="rating_list"),
 ]
 

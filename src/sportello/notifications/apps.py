@@ -10,3 +10,9 @@ class NotificationsConfig(AppConfig):
         from .services import service_renamed_receiver
 
         service_renamed.connect(service_renamed_receiver, dispatch_uid="notifications.io_rename")
+
+        from sportello.payments.signals import payment_published
+
+        from .receivers import payment_published_receiver
+
+        payment_published.connect(payment_published_receiver, dispatch_uid="notifications.payment_request")

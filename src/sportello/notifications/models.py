@@ -134,11 +134,15 @@ class IOAttempt(models.Model):
 
     message = models.ForeignKey(IOMessage, on_delete=models.CASCADE, related_name="attempts")
     at = models.DateTimeField(auto_now_add=True)
-    operation = models.CharField(max_length=16)  # profile, submit, status
+    operation = models.CharField(max_length=16)  # profile, submit, status, manual
     idempotency_key = models.UUIDField(default=uuid.uuid4)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
+    # A staff member's decision on an uncertain delivery (operation "manual"): who, and why.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -11,12 +11,20 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .email import _render_text
 from .io_content import io_content_render
-from .models import Channels, EmailDelivery, IOBinding, IOMessage, IOProvider, NotificationPreference
+from .models import (
+    Channels,
+    EmailDelivery,
+    IOAttempt,
+    IOBinding,
+    IOMessage,
+    IOProvider,
+    NotificationPreference,
+)
 from .models import ServiceIOLogEntry as Log
 from .providers import sandbox_enabled
 
@@ -219,12 +227,15 @@ def io_message_enqueue(
     markdown,
     due_date: datetime | None = None,
     payment_data: dict | None = None,
+    ctas: dict | None = None,
 ) -> IOMessage | None:
     """Send ``user`` an App IO message for ``event_key`` once; None when it does not go to IO.
 
     ``subject`` and ``markdown`` are a string (Italian) or ``{"it": ..., "en": ..., "de": ...}``; the citizen's
     IO language picks one at delivery. ``payment_data``: ``amount`` (cents), ``notice_number``,
-    ``payee_fiscal_code``, optional ``invalid_after_due_date`` and ``checkout_url`` (the demo's "Paga" link).
+    ``payee_fiscal_code``, optional ``invalid_after_due_date`` and ``checkout_url`` (Sportello's own page where
+    the notice is paid; kept here, never sent to IO). ``ctas``: ``{"it": [(text, https address)], ...}``, the
+    message's buttons (IO's Markdown front matter, in every language of the message).
     Calling it again for the same user and event returns the first message and sends nothing more.
     """
     from .tasks import io_message_deliver
@@ -244,6 +255,7 @@ def io_message_enqueue(
             markdown=bodies.get(lang) or bodies.get("it", ""),
             footer=_footer(service, lang),
             fallback_subject=service.name,
+            ctas=ctas,
         )
         for lang in LANGUAGES
         if lang in subjects or lang in bodies or lang == "it"
@@ -263,6 +275,117 @@ def io_message_enqueue(
     if created:
         io_message_deliver.enqueue(message_id=message.pk)
     return message
+
+
+def io_texts_render(template: str, context: dict) -> tuple[dict, dict]:
+    """``({lang: subject}, {lang: body})`` of an e-mail template in every language, for the App IO message of the
+    same event (one wording per event, whatever the channel). The context gets ``io=True``."""
+    subjects, bodies = {}, {}
+    context = {**context, "io": True, "platform_name": settings.PLATFORM_NAME}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            subjects[lang] = " ".join(_render_text(f"{template}_subject.txt", context).split())
+            bodies[lang] = _render_text(f"{template}.txt", context)
+    return subjects, bodies
+
+
+def citizen_notify(
+    *,
+    user,
+    municipality,
+    service,
+    event_key: str,
+    template: str,
+    context: dict,
+    email: str | None = None,
+    language: str | None = None,
+    attachments=(),
+    due_date: datetime | None = None,
+    payment_data: dict | None = None,
+    ctas: dict | None = None,
+) -> dict:
+    """One citizen-facing event on the channels the citizen chose for this municipality (called from tasks).
+
+    E-mail (``template``, with ``attachments``) and App IO (the same template's text, with ``due_date``,
+    ``payment_data`` and ``ctas``), each recorded under ``event_key`` for the operator. A citizen who chose
+    App IO only still gets the e-mail when this event cannot go to IO (service not bound to IO, no fiscal
+    code): a preference never makes a notice vanish. ``email`` defaults to the user's address.
+    Safe to call again for the same event (a retried task): the IO message exists once.
+    """
+    from .email import send_templated_email
+
+    channels = channels_for(user=user, municipality=municipality)
+    context = {**context, "municipality": municipality}
+    result = {"io": None, "email": None}
+    if "io" in channels and user is not None and service is not None:
+        subjects, bodies = io_texts_render(template, context)
+        result["io"] = io_message_enqueue(
+            user=user,
+            service=service,
+            event_key=event_key,
+            subject=subjects,
+            markdown=bodies,
+            due_date=due_date,
+            payment_data=payment_data,
+            ctas=ctas,
+        )
+    address = email if email is not None else (user.email if user is not None else "")
+    if "email" not in channels and result["io"] is not None:
+        result["email"] = EmailDelivery.Status.NOT_WANTED
+    elif address:
+        send_templated_email(
+            to=[address],
+            template=template,
+            language=language or (user.language if user is not None else "it"),
+            municipality=municipality,
+            context=context,
+            attachments=attachments,
+        )
+        result["email"] = EmailDelivery.Status.SENT
+    else:
+        result["email"] = EmailDelivery.Status.NO_ADDRESS
+    email_delivery_record(event_key=event_key, status=result["email"])
+    return result
+
+
+def booking_notify(
+    *,
+    user,
+    municipality,
+    service,
+    event_key: str,
+    template: str,
+    context: dict,
+    start: datetime,
+    email: str | None = None,
+    language: str | None = None,
+    attachments=(),
+    manage_url: str = "",
+) -> dict:
+    """A booking's notice (appointment or room: confirmation, change, reminder) on the citizen's channels.
+
+    The App IO message carries ``due_date`` = ``start`` (the app offers to add a reminder) and, while the
+    booking can still be changed, a "Gestisci la prenotazione" call to action to ``manage_url``.
+    """
+    ctas = None
+    if manage_url:
+        ctas = {}
+        for lang in LANGUAGES:
+            with translation.override(lang):
+                ctas[lang] = [(_("Gestisci la prenotazione"), manage_url)]
+    return citizen_notify(
+        user=user,
+        municipality=municipality,
+        service=service,
+        event_key=event_key,
+        template=template,
+        context=context,
+        email=email,
+        language=language,
+        attachments=attachments,
+        due_date=start,
+        ctas=ctas,
+    )
 
 
 def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
@@ -289,3 +412,56 @@ def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
         subject=subjects,
         markdown=bodies,
     )
+
+
+# --- Uncertain deliveries, resolved by staff -------------------------------------------------------------------
+
+IO_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+def io_messages_uncertain_for_staff(*, user, municipality):
+    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
+    operators those of the services they are enabled on."""
+    from sportello.accounts.roles import Role, has_role
+
+    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
+    if not has_role(user, municipality, Role.ADMIN):
+        messages = messages.filter(service__operators=user)
+    return messages
+
+
+@transaction.atomic
+def io_message_resolve(*, message, actor, action: str, io_id: str = "", note: str = "") -> IOMessage:
+    """An operator settles an uncertain delivery: ``delivered`` (IO has it; optionally its message id, which
+    the periodic reconciliation then checks) or ``resend`` (IO never got it: sent again, once, by the task).
+
+    Only an uncertain message can be resolved, under a row lock: two staff members clicking at once resolve it
+    once. Recorded as an ``IOAttempt`` ("manual") with who and why.
+    """
+    from .tasks import io_message_deliver
+
+    allowed = io_messages_uncertain_for_staff(user=actor, municipality=message.municipality)
+    message = allowed.select_for_update(of=("self",)).filter(pk=message.pk).first()
+    if message is None:
+        raise ValidationError(_("Questo invio non è più da verificare."))
+    io_id, note = io_id.strip(), note.strip()[:500]
+    if action == "delivered":
+        if io_id and not IO_ID.match(io_id):
+            raise ValidationError({"io_id": _("L'identificativo del messaggio App IO non è valido.")})
+        fields = {
+            "status": IOMessage.Status.ACCEPTED,
+            "io_id": io_id,
+            "sent_at": message.sent_at or timezone.now(),
+        }
+        outcome = "marked_delivered"
+    elif action == "resend":
+        fields = {"status": IOMessage.Status.PENDING, "io_id": "", "idempotency_key": None}
+        outcome = "resend"
+    else:
+        raise ValidationError(_("Azione sconosciuta."))
+    IOMessage.objects.filter(pk=message.pk).update(error="", updated_at=timezone.now(), **fields)
+    IOAttempt.objects.create(message=message, operation="manual", outcome=outcome, actor=actor, error=note)
+    if action == "resend":
+        io_message_deliver.enqueue(message_id=message.pk)
+    message.refresh_from_db()
+    return message

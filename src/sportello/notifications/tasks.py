@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from sportello.core.tasks import RETRY_DELAYS, retry_later
+from sportello.core.tasks import RETRY_DELAYS, retry_later, retrying
 
 from .models import IOAttempt, IOBinding, IOMessage
 from .models import ServiceIOLogEntry as Log
 from .providers import IOError_, IONotFound, IOUncertain, io_client_for
+from .services import LANGUAGES, citizen_notify
 
 Status = IOMessage.Status
 TIME_TO_LIVE = 604800  # a week: IO keeps trying to notify the citizen for that long
@@ -209,3 +210,92 @@ def io_service_sync_run(*, service_id: int, entry_id: int, attempt: int = 0) -> 
             detail=service.name,
         )
     return "done"
+
+
+# --- Citizen notices of other domains (e-mail and/or App IO, as the citizen chose) ---------------------------
+
+
+def _end_of_day(day):
+    """A date as the last second of that day in Europe/Rome (IO's ``due_date`` is an instant)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo("Europe/Rome"))
+
+
+@task()
+@retrying
+def payment_request_notify(*, payment_id: int) -> str:
+    """Tell the citizen a payment can be paid: e-mail with amount and notice number, and the App IO message
+    with ``payment_data`` (the app's own "Paga") and a "Paga online" call to action to Sportello's payment page.
+
+    Sent once per payment (``payment-request:<id>``), only while it is still payable: a notice paid or
+    cancelled before the worker got here needs no request.
+    """
+    from sportello.payments.models import Payment, Status
+
+    payment = Payment.objects.select_related(
+        "municipality", "application__applicant", "application__service"
+    ).get(pk=payment_id)
+    if payment.status != Status.PENDING:
+        return "not payable"
+    application = payment.application
+    user = application.applicant if application is not None else _citizen(payment.debtor_fiscal_code)
+    if user is None and not payment.debtor_email:
+        return "no citizen"
+    language = user.language if user is not None else "it"
+    context = {"payment": payment, "application": application, "url": payment_page_url(payment, language)}
+    ctas = {
+        lang: [(_cta_text(lang), payment_page_url(payment, lang))]
+        for lang in LANGUAGES
+        if lang in (payment.municipality.languages or ["it"]) or lang == "it"
+    }
+    citizen_notify(
+        user=user,
+        municipality=payment.municipality,
+        service=application.service if application is not None else None,
+        event_key=f"payment-request:{payment.pk}",
+        template="emails/payment_request",
+        context=context,
+        email=payment.debtor_email or (user.email if user is not None else ""),
+        language=language,
+        due_date=_end_of_day(payment.due_date),
+        payment_data={
+            "amount": payment.amount_cents,
+            "notice_number": payment.notice_number,
+            "payee_fiscal_code": payment.creditor_fiscal_code,
+            "invalid_after_due_date": True,  # an unpaid position expires at its due date (payments_poll)
+            "checkout_url": context["url"],
+        },
+        ctas=ctas,
+    )
+    return "sent"
+
+
+def _citizen(fiscal_code: str):
+    from sportello.accounts.models import User
+
+    return User.objects.filter(fiscal_code=fiscal_code, is_active=True).first() if fiscal_code else None
+
+
+def _cta_text(lang: str) -> str:
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(lang):
+        return gettext("Paga online")
+
+
+def payment_page_url(payment, lang: str) -> str:
+    """Where the citizen pays on Sportello, in ``lang`` if enabled: the application's payment page for its
+    fee, "I miei pagamenti" for positions with a ``purpose`` (rooms, subscriptions)."""
+    from sportello.core.urlutils import absolute_url, tenant_reverse
+
+    municipality = payment.municipality
+    languages = municipality.languages or ["it"]
+    lang = lang if lang in languages else languages[0]
+    if payment.application_id and not payment.purpose:
+        path = tenant_reverse("portal:payment_choose", municipality, lang=lang, pk=payment.application_id)
+    else:
+        path = tenant_reverse("portal:payment_list", municipality, lang=lang)
+    return absolute_url(path)

@@ -29,7 +29,7 @@ from .models import (
     When,
 )
 from .providers import PositionStatus, ProviderError, ProviderUnavailable, get_provider
-from .signals import payment_settled, payment_still_pending
+from .signals import payment_published, payment_settled, payment_still_pending
 
 logger = logging.getLogger(__name__)
 # Seconds to wait before asking the provider again after the n-th consecutive failure (then stays at the last).
@@ -222,6 +222,8 @@ def payment_apply_status(*, payment, observed: PositionStatus, source=PaymentEve
         from .tasks import payment_failed_notify
 
         payment_failed_notify.enqueue(payment_id=payment.pk)
+    if new == Status.PENDING:
+        payment_published.send(sender=Payment, payment=payment)
     if new in (Status.PAID, *FINAL_FAILURES):
         _settled(payment)
     return payment

@@ -4,6 +4,10 @@
 with ``payment`` and ``application``: scheduling extends the appointment or room hold while the citizen pays.
 Its release on failure follows ``applications.signals.application_transitioned`` (``payment_failed``).
 
+``payment_published`` is sent by ``payment_apply_status`` inside its transaction when a payment becomes payable
+(created -> pending: the position is published, its notice number can be paid), with ``payment``:
+notifications tells the citizen (e-mail and/or App IO with ``payment_data``).
+
 ``payment_settled`` is sent inside the transaction that makes a payment final (paid, failed, expired,
 cancelled), once per payment and final state, with ``payment`` and ``status``: domains that created a position
 with a ``purpose`` (rooms, subscriptions) follow their payments through it.
@@ -12,4 +16,5 @@ with a ``purpose`` (rooms, subscriptions) follow their payments through it.
 from django.dispatch import Signal
 
 payment_still_pending = Signal()
+payment_published = Signal()
 payment_settled = Signal()

@@ -108,4 +108,9 @@ urlpatterns = [
         name="notification_preferences",
     ),
     path("area-personale/app-io-demo/", notification_settings.io_demo_inbox, name="io_demo_inbox"),
+    path(
+        "area-personale/app-io-demo/<str:io_id>/paga",
+        notification_settings.io_demo_pay,
+        name="io_demo_pay",
+    ),
 ]

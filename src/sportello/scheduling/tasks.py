@@ -4,6 +4,7 @@ from django_tasks import task
 
 from sportello.core.tasks import retrying
 from sportello.notifications.email import send_templated_email
+from sportello.notifications.services import booking_notify
 
 CITIZEN_FACING = {"submit", "confirm", "approve", "refuse", "cancel", "reschedule", "release"}
 
@@ -26,17 +27,21 @@ def appointment_ics(appointment) -> str:
     return ics.render([event], stamp=appointment.updated_at or timezone.now())
 
 
-def _send(appointment, template: str, context: dict) -> None:
-    if not appointment.email:
-        return
+def _send(appointment, template: str, context: dict, *, event_key: str) -> None:
+    """E-mail (with the ICS) and/or App IO (with the start as ``due_date``), as the citizen chose."""
     language = appointment.citizen.language if appointment.citizen else "it"
-    send_templated_email(
-        to=[appointment.email],
-        template=template,
-        language=language,
+    booking_notify(
+        user=appointment.citizen,
         municipality=appointment.municipality,
+        service=appointment.service,
+        event_key=event_key,
+        template=template,
         context={"appointment": appointment, **context},
+        start=appointment.start,
+        email=appointment.email,
+        language=language,
         attachments=[("appuntamento.ics", appointment_ics(appointment), "text/calendar")],
+        manage_url=context.get("manage_url", ""),
     )
 
 
@@ -51,7 +56,10 @@ def appointment_notify(*, event_id: int) -> None:
     ).get(pk=event_id)
     if event.transition in CITIZEN_FACING:
         _send(
-            event.appointment, "emails/appointment_event", {"event": event, **_manage_link(event.appointment)}
+            event.appointment,
+            "emails/appointment_event",
+            {"event": event, **_manage_link(event.appointment)},
+            event_key=f"appointment-event:{event.pk}",
         )
 
 
@@ -101,7 +109,12 @@ def reminders_send() -> int:
             if reminder is None:
                 continue
             if reminder.appointment.state in (State.PENDING, State.APPROVED):
-                _send(reminder.appointment, "emails/appointment_reminder", {})
+                _send(
+                    reminder.appointment,
+                    "emails/appointment_reminder",
+                    {**_manage_link(reminder.appointment)},
+                    event_key=f"appointment-reminder:{reminder.pk}",
+                )
                 sent += 1
             reminder.sent_at = timezone.now()
             reminder.save(update_fields=["sent_at"])

@@ -208,6 +208,7 @@ POST_ONLY = {
     "faq_delete",
     "subscription_service_remind",
     "subscription_action",
+    "io_message_resolve",
 }
 
 
@@ -253,6 +254,8 @@ def test_operators_get_403_on_admin_pages(
         "manual_pdf": 200,
         "manual_chapter": 404,  # no chapter "nome"
         "support": 200,
+        "io_uncertain_list": 200,  # only the messages of the services they are enabled on
+        "io_message_resolve": 404,  # no uncertain message with that id
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:

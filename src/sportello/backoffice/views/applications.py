@@ -25,7 +25,10 @@ from sportello.core.downloads import file_download
 from sportello.core.exports import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes
 from sportello.core.urlutils import tenant_reverse
 from sportello.formschema import display_values
-from sportello.notifications.selectors import deliveries_for_application_events
+from sportello.notifications.selectors import (
+    deliveries_for_application_events,
+    deliveries_for_application_notices,
+)
 
 from ..application_forms import (
     ApplicationFilterForm,
@@ -157,6 +160,7 @@ def _detail_context(request, application: Application, forms: dict | None = None
         "attachments": attachments,
         "events": (events := list(application.events.select_related("actor"))),
         "deliveries": deliveries_for_application_events(events),
+        "notices": deliveries_for_application_notices(application),
         "thread": application.messages.select_related("author").prefetch_related("attachments"),
         "available": available,
         "can_assign": is_open,

@@ -1,8 +1,7 @@
 """In the browser, with the real worker: an operator requests integrations on an application of an IO-bound
 service; the citizen logs in with SPID (demo IdP) and finds the message in the "App IO (demo)" inbox.
-
-The payment variant (deferred payment -> IO message with the amount -> "Paga" -> the application moves on) needs
-the payments app, built in parallel: it is left for the integration of the two branches.
+And the payment journey: the operator requests a deferred payment, the citizen sees the IO message with the
+amount, pays it from the message at the pagoPA sandbox, and the payment is paid for the operator.
 """
 
 import re
@@ -51,8 +50,8 @@ def test_integration_request_reaches_the_citizen_on_app_io(
     run_tasks()  # application_notify queues the IO message ...
     run_tasks()  # ... and io_message_deliver sends it to the IO sandbox
     assert (
-        SandboxIOMessage.objects.filter(fiscal_code="BNCGLI85M41L378W").count() == 2
-    )  # take in charge + integration
+        SandboxIOMessage.objects.filter(fiscal_code="BNCGLI85M41L378W").count() == 3
+    )  # the receipt (it follows the preference too), take in charge, integration
     assert set(IOMessage.objects.values_list("status", flat=True)) == {IOMessage.Status.ACCEPTED}
 
     operator.reload()
@@ -77,5 +76,95 @@ def test_integration_request_reaches_the_citizen_on_app_io(
     folder = settings.PROJECT_DIR / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     citizen.screenshot(path=str(folder / "citizen-io-demo-inbox.png"), full_page=True)
+    citizen.context.close()
+    operator.context.close()
+
+
+def test_deferred_payment_is_paid_from_the_app_io_message(
+    browser,
+    live_server,
+    sp_at_live_server,
+    demo_spid_login,
+    mori,
+    mori_operator,
+    run_tasks,
+    settings,
+    tmp_path,
+):
+    from playwright.sync_api import expect
+
+    from sportello.applications.services import application_submit
+    from sportello.payments.models import Payment, Status, When
+    from sportello.payments.tasks import payments_poll
+    from sportello.payments.tests.factories import cie_service, filled_application, payment_settings
+
+    settings.MEDIA_ROOT = tmp_path
+    payment_settings(mori)
+    service = cie_service(mori, when=When.DEFERRED)
+    IOBindingFactory(service=service, service__io_service_id="01IOCIE")
+    service.io_service_id = "01IOCIE"
+    service.save(update_fields=["io_service_id"])
+    service.operators.set([mori_operator])
+    giulia = UserFactory(
+        username="giulia", first_name="Giulia", last_name="Bianchi", fiscal_code="BNCGLI85M41L378W"
+    )
+    application = application_submit(application=filled_application(service, giulia), user=giulia)
+    run_tasks()  # the submission's notices
+
+    operator = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    ).new_page()
+    operator.goto(f"{MORI}/operatori/login")
+    operator.get_by_label("Nome utente").fill("operatore-mori")
+    operator.get_by_label("Password").fill(TEST_PASSWORD)
+    operator.get_by_role("button", name="Accedi").click()
+    operator.goto(f"{MORI}/operatori/pratiche/{application.pk}/")
+    box = operator.locator("[data-element=application-payment]")
+    box.get_by_role("button", name="Richiedi pagamento").click()
+    expect(operator.locator(".sportello-messages")).to_contain_text("Pagamento richiesto")
+
+    run_tasks()  # payment_publish: the position is payable, which queues the payment request ...
+    run_tasks()  # ... whose IO message the worker then delivers to the IO sandbox
+    payment = Payment.objects.get(application=application)
+    message = IOMessage.objects.get(event_key=f"payment-request:{payment.pk}")
+    run_tasks()
+    message.refresh_from_db()
+    assert message.status == IOMessage.Status.ACCEPTED, (message.status, message.error)
+
+    citizen = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 800}).new_page()
+    citizen.goto(f"{MORI}/area-personale/")
+    demo_spid_login(citizen, "Giulia Bianchi")
+    citizen.get_by_role("link", name=re.compile("App IO \\(demo\\)")).click()
+    newest = citizen.get_by_test_id("io-demo-inbox").locator(".io-demo-message").first
+    expect(newest).to_contain_text("Pagamento richiesto: 22,21 €")
+    payment_box = newest.get_by_test_id("io-demo-payment")
+    expect(payment_box).to_contain_text("€ 22,21")
+    expect(payment_box).to_contain_text(payment.notice_number)
+    expect(newest.get_by_role("link", name="Paga online")).to_have_attribute(
+        "href", re.compile(f"/pratiche/{application.pk}/pagamento/$")
+    )
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
+    payment_box.get_by_role("button", name="Paga").click()
+    expect(citizen.locator("h1")).to_have_text("Pagamento di prova (sandbox pagoPA)")
+    citizen.get_by_role("button", name="Paga (prova)").click()
+    expect(citizen.locator("h1")).to_have_text("App IO (demo)")  # back in the app
+    paid_box = (
+        citizen.get_by_test_id("io-demo-inbox")
+        .locator(".io-demo-message")
+        .first.get_by_test_id("io-demo-payment")
+    )
+    expect(paid_box).to_have_attribute("data-status", "paid")
+    expect(paid_box).to_contain_text("Pagato")
+
+    # Sportello learns it from pagoPA as always: the scheduler's poll asks the position.
+    payments_poll.enqueue()
+    run_tasks()
+    payment.refresh_from_db()
+    assert payment.status == Status.PAID
+    operator.reload()
+    expect(box.get_by_test_id("payment-status")).to_have_text("Pagato")
+    folder = settings.PROJECT_DIR / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    citizen.screenshot(path=str(folder / "citizen-io-demo-payment.png"), full_page=True)
     citizen.context.close()
     operator.context.close()

@@ -78,6 +78,41 @@ class SandboxProvider:
         return tenant_reverse("payments_sandbox:checkout", payment.municipality, pk=position.pk)
 
 
+def sandbox_checkout_for_notice(*, creditor_fiscal_code: str, notice_number: str, return_url: str) -> str:
+    """Pay a notice as the IO app does: by payee and notice number, through pagoPA, without Sportello.
+
+    The App IO sandbox calls this for its "Paga" button; the platform learns the outcome as always, by
+    asking the position's status (poll or return page). Raises ``ProviderError`` for an unknown notice.
+    """
+    from ..iuv import AUX_DIGIT
+    from ..models import PaymentSettings, SandboxPosition
+
+    settings = PaymentSettings.objects.filter(creditor_fiscal_code=creditor_fiscal_code).select_related(
+        "municipality"
+    )
+    position = None
+    if notice_number.startswith(AUX_DIGIT):
+        position = SandboxPosition.objects.filter(
+            creditor_fiscal_code=creditor_fiscal_code, iuv=notice_number[len(AUX_DIGIT) :]
+        ).first()
+    if position is None or not settings.exists():
+        raise ProviderError("sandbox: unknown notice")
+    position.return_urls = {"ok": return_url, "cancel": return_url, "error": return_url}
+    position.save(update_fields=["return_urls"])
+    return tenant_reverse("payments_sandbox:checkout", settings.first().municipality, pk=position.pk)
+
+
+def sandbox_notice_status(*, creditor_fiscal_code: str, notice_number: str) -> str:
+    """What pagoPA's sandbox says of a notice ("pending", "paid", ...; "" when unknown), as IO shows it."""
+    from ..iuv import AUX_DIGIT
+    from ..models import SandboxPosition
+
+    position = SandboxPosition.objects.filter(
+        creditor_fiscal_code=creditor_fiscal_code, iuv=notice_number[len(AUX_DIGIT) :]
+    ).first()
+    return position.status if position is not None else ""
+
+
 @transaction.atomic
 def sandbox_outcome(*, position_pk: int, outcome: str):
     """The citizen's choice on the sandbox checkout page: ``paid``, ``failed`` or ``cancel``.
