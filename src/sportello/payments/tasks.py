@@ -97,10 +97,11 @@ def accounting_export_build(*, export_id: int) -> None:
 @task()
 @retrying
 def payment_failed_notify(*, payment_id: int) -> None:
-    """E-mail the citizen that a payment failed or expired (and, where the service is bound to App IO, a message
-    there too), with the link to the application to pay again."""
+    """Tell the citizen that a payment failed or expired, on the channels they chose (e-mail, App IO), with the
+    link to the application to pay again."""
     from sportello.core.urlutils import absolute_url, tenant_reverse
     from sportello.notifications.email import send_templated_email
+    from sportello.notifications.services import citizen_notify
 
     from .models import Payment
 
@@ -111,49 +112,26 @@ def payment_failed_notify(*, payment_id: int) -> None:
     citizen = application.applicant if application else None
     to = payment.debtor_email or (citizen.email if citizen else "")
     language = citizen.language if citizen else "it"
-    url = ""
-    if application is not None and citizen is not None:
-        url = absolute_url(
-            tenant_reverse("portal:payment_choose", payment.municipality, lang=language, pk=application.pk)
-        )
-    context = {"payment": payment, "application": application, "url": url}
-    if to:
-        send_templated_email(
-            to=[to],
-            template="emails/payment_failed",
-            language=language,
-            municipality=payment.municipality,
-            context=context,
-        )
-    if citizen is not None and application is not None:
-        _payment_failed_io(payment, citizen, application.service, url)
-
-
-def _payment_failed_io(payment, citizen, service, url: str) -> None:
-    """The same news in App IO, when the service sends there (once per payment)."""
-    from django.db import transaction
-    from django.utils.translation import gettext, override
-
-    from sportello.notifications.services import io_message_enqueue
-
-    from .iuv import format_euro
-
-    texts = {}
-    for language in ("it", "en", "de"):
-        with override(language):
-            texts[language] = (
-                gettext("Pagamento non riuscito: %(service)s") % {"service": service.name},
-                gettext(
-                    "Il pagamento di %(amount)s € (avviso %(notice)s) non è andato a buon fine o è scaduto. "
-                    "Puoi riprovare dalla tua pratica: %(url)s"
-                )
-                % {"amount": format_euro(payment.amount_cents), "notice": payment.notice_number, "url": url},
+    if citizen is None:  # no account to look up preferences (or App IO) for: the e-mail only
+        if to:
+            send_templated_email(
+                to=[to],
+                template="emails/payment_failed",
+                language=language,
+                municipality=payment.municipality,
+                context={"payment": payment, "application": application, "url": ""},
             )
-    with transaction.atomic():
-        io_message_enqueue(
-            user=citizen,
-            service=service,
-            event_key=f"payment-failed-{payment.pk}",
-            subject={lang: subject for lang, (subject, _body) in texts.items()},
-            markdown={lang: body for lang, (_subject, body) in texts.items()},
-        )
+        return
+    url = absolute_url(
+        tenant_reverse("portal:payment_choose", payment.municipality, lang=language, pk=application.pk)
+    )
+    citizen_notify(
+        user=citizen,
+        municipality=payment.municipality,
+        service=application.service,
+        event_key=f"payment-failed-{payment.pk}",
+        template="emails/payment_failed",
+        context={"payment": payment, "application": application, "url": url},
+        email=to,
+        language=language,
+    )
