@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "sportello.integrations",
     "sportello.scheduling",
     "sportello.payments",
+    "sportello.rooms",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
