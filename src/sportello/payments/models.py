@@ -196,6 +196,9 @@ class Payment(models.Model):
     debtor_name = models.CharField(_("debitore"), max_length=140)
     debtor_email = models.EmailField(blank=True)
     status = models.CharField(_("stato"), max_length=16, choices=Status.choices, default=Status.CREATED)
+    # What the position pays for, for the domain that asked for it ("room:deposit", "subscription:12:3"...).
+    # Empty: the fee of ``application`` itself, whose outcome drives the application's state.
+    purpose = models.CharField(_("finalità"), max_length=64, blank=True, default="")
     # Synchronisation with the provider, shown to the operator: published yet? last error? next check?
     published_at = models.DateTimeField(_("pubblicato il"), null=True, blank=True)
     sync_attempts = models.PositiveSmallIntegerField(default=0)

@@ -29,7 +29,7 @@ from .models import (
     When,
 )
 from .providers import PositionStatus, ProviderError, ProviderUnavailable, get_provider
-from .signals import payment_still_pending
+from .signals import payment_settled, payment_still_pending
 
 logger = logging.getLogger(__name__)
 # Seconds to wait before asking the provider again after the n-th consecutive failure (then stays at the last).
@@ -65,36 +65,42 @@ def _record(payment, to_status, *, source, note="", actor=None):
 
 
 @transaction.atomic
-def payment_create(*, application, actor=None) -> Payment:
-    """A debt position for ``application`` from its service's configuration (amounts by the form's answers).
+def payment_position_create(
+    *,
+    municipality,
+    lines,
+    description: str,
+    due_date,
+    debtor_fiscal_code: str,
+    debtor_name: str,
+    debtor_email: str = "",
+    application=None,
+    purpose: str = "",
+    actor=None,
+) -> Payment:
+    """A debt position from explicit ``lines``: ``(budget keys, amount in cents)`` pairs, transfers 1-5.
 
+    The budget keys are a mapping of ``BUDGET_FIELDS`` but the amount. Lines of zero cents are left out.
     Publication at the provider is a task enqueued in this transaction (retried on 5xx and timeouts).
     """
     from .tasks import payment_publish
 
-    config = ServicePaymentConfig.objects.filter(service=application.service).first()
-    if config is None or config.when == When.NONE:
-        raise ValidationError(_("Questo servizio non prevede un pagamento."))
-    if application.payments.filter(status__in=[*OPEN_STATUSES, Status.PAID]).exists():
-        raise ValidationError(_("Per questa pratica c'è già un pagamento aperto o eseguito."))
-    if not application.applicant_fiscal_code:
+    if not debtor_fiscal_code:
         raise ValidationError(_("Per pagare con pagoPA accedi con SPID o CIE."))
-    settings = _settings(application.municipality)
-    lines = list(config.lines.all())
-    amounts = iuv.resolve_amounts([line.amount_cents for line in lines], config.rules, application.data)
-    chosen = [(line, amount) for line, amount in zip(lines, amounts, strict=True) if amount]
-    total = sum(amount for _line, amount in chosen)
+    chosen = [(keys, amount) for keys, amount in lines if amount]
+    total = sum(amount for _keys, amount in chosen)
     try:
-        iuv.check_split(total, [amount for _line, amount in chosen])
+        iuv.check_split(total, [amount for _keys, amount in chosen])
     except iuv.SplitError as error:
         raise ValidationError(str(error)) from error
+    settings = _settings(municipality)
     now = timezone.localtime()
-    base = _allocate_base(application.municipality, now.year)
+    base = _allocate_base(municipality, now.year)
     code = iuv.iuv(settings.segregation_code, base)
-    applicant = application.applicant
     payment = Payment(
-        municipality=application.municipality,
+        municipality=municipality,
         application=application,
+        purpose=purpose,
         provider=settings.provider,
         creditor_fiscal_code=settings.creditor_fiscal_code,
         iupd=f"SPT-{code}",
@@ -102,28 +108,58 @@ def payment_create(*, application, actor=None) -> Payment:
         iuv=code,
         notice_number=iuv.notice_number(settings.segregation_code, base),
         amount_cents=total,
-        description=(config.description or application.service.name)[:140],
-        due_date=(now + timedelta(days=config.due_days)).date(),
-        debtor_fiscal_code=application.applicant_fiscal_code,
-        debtor_name=application.applicant_name or (applicant.username if applicant else ""),
-        debtor_email=(applicant.email if applicant else "") or "",
+        description=description[:140],
+        due_date=due_date,
+        debtor_fiscal_code=debtor_fiscal_code,
+        debtor_name=debtor_name[:140],
+        debtor_email=debtor_email or "",
     )
+    payment.full_clean(exclude=["municipality", "application"])
     payment.save()
     PaymentLine.objects.bulk_create(
         PaymentLine(
             payment=payment,
             transfer_index=index,
             iban=settings.iban,
-            **{f: getattr(line, f) for f in BUDGET_FIELDS if f != "amount_cents"},
+            **{f: keys.get(f, "") for f in BUDGET_FIELDS if f != "amount_cents"},
             amount_cents=amount,
         )
-        for index, (line, amount) in enumerate(chosen, start=1)
+        for index, (keys, amount) in enumerate(chosen, start=1)
     )
     PaymentEvent.objects.create(
         payment=payment, to_status=Status.CREATED, source=PaymentEvent.Source.SYSTEM, actor=actor
     )
     payment_publish.enqueue(payment_id=payment.pk)
     return payment
+
+
+@transaction.atomic
+def payment_create(*, application, actor=None) -> Payment:
+    """The fee of ``application`` from its service's configuration (amounts by the form's answers)."""
+    config = ServicePaymentConfig.objects.filter(service=application.service).first()
+    if config is None or config.when == When.NONE:
+        raise ValidationError(_("Questo servizio non prevede un pagamento."))
+    if application.payments.filter(purpose="", status__in=[*OPEN_STATUSES, Status.PAID]).exists():
+        raise ValidationError(_("Per questa pratica c'è già un pagamento aperto o eseguito."))
+    if not application.applicant_fiscal_code:
+        raise ValidationError(_("Per pagare con pagoPA accedi con SPID o CIE."))
+    lines = list(config.lines.all())
+    amounts = iuv.resolve_amounts([line.amount_cents for line in lines], config.rules, application.data)
+    applicant = application.applicant
+    return payment_position_create(
+        municipality=application.municipality,
+        application=application,
+        lines=[
+            ({f: getattr(line, f) for f in BUDGET_FIELDS if f != "amount_cents"}, amount)
+            for line, amount in zip(lines, amounts, strict=True)
+        ],
+        description=config.description or application.service.name,
+        due_date=(timezone.localtime() + timedelta(days=config.due_days)).date(),
+        debtor_fiscal_code=application.applicant_fiscal_code,
+        debtor_name=application.applicant_name or (applicant.username if applicant else ""),
+        debtor_email=(applicant.email if applicant else "") or "",
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -177,11 +213,19 @@ def payment_apply_status(*, payment, observed: PositionStatus, source=PaymentEve
         payment.paid_cents = observed.paid_cents or payment.amount_cents
         payment.psp, payment.receipt_id = observed.psp, observed.receipt_id
     payment.save()
-    if payment.application_id and new in (Status.PAID, *FINAL_FAILURES):
-        applications.application_payment_outcome(
-            application=payment.application, outcome="succeeded" if new == Status.PAID else "failed"
-        )
+    if new in (Status.PAID, *FINAL_FAILURES):
+        _settled(payment)
     return payment
+
+
+def _settled(payment, *, drive_application: bool = True) -> None:
+    """A payment became final: its application's fee drives the application; every final state is announced."""
+    if drive_application and payment.application_id and not payment.purpose:
+        applications.application_payment_outcome(
+            application=payment.application,
+            outcome="succeeded" if payment.status == Status.PAID else "failed",
+        )
+    payment_settled.send(sender=Payment, payment=payment, status=payment.status)
 
 
 @transaction.atomic
@@ -246,7 +290,7 @@ def payment_checkout_start(*, payment, ok_url: str, cancel_url: str, error_url: 
         )
     provider = get_provider(payment.municipality.payment_settings, payment.provider)
     url = provider.checkout_url(payment, ok_url=ok_url, cancel_url=cancel_url, error_url=error_url)
-    if payment.application_id:
+    if payment.application_id and not payment.purpose:
         applications.application_payment_outcome(application=payment.application, outcome="started")
     return url
 
@@ -300,6 +344,7 @@ def payment_cancel(*, payment, user, note: str = "") -> Payment:
     )
     payment.status = Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
+    _settled(payment, drive_application=False)  # the operator handles the application themselves
     return payment
 
 
