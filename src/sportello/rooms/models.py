@@ -8,6 +8,7 @@ overlapping *active* rows of one room: on PostgreSQL an exclusion constraint on 
 """
 
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -79,10 +80,12 @@ class Room(models.Model):
     )
     # Regulation: when and how long.
     weekdays = models.JSONField(_("giorni prenotabili"), default=_default_weekdays)
-    opens_at = models.TimeField(_("apertura"), default="08:00")
-    closes_at = models.TimeField(_("chiusura"), default="23:00")
+    opens_at = models.TimeField(_("apertura"), default=time(8, 0))
+    closes_at = models.TimeField(_("chiusura"), default=time(23, 0))
     holidays_closed = models.BooleanField(_("chiusa nei giorni festivi"), default=True)
-    unit = models.CharField(_("unità di prenotazione"), max_length=10, choices=Unit.choices, default=Unit.HOUR)
+    unit = models.CharField(
+        _("unità di prenotazione"), max_length=10, choices=Unit.choices, default=Unit.HOUR
+    )
     bands = models.JSONField(_("fasce orarie"), default=_default_bands, blank=True)
     min_units = models.PositiveSmallIntegerField(_("durata minima (unità)"), default=1)
     max_units = models.PositiveSmallIntegerField(_("durata massima (unità)"), default=8)
@@ -103,11 +106,17 @@ class Room(models.Model):
     deposit_cents = models.PositiveIntegerField(_("cauzione (centesimi)"), default=0)
     fee_capitolo = models.CharField(_("capitolo della tariffa"), max_length=30, default="3100")
     fee_taxonomy_code = models.CharField(
-        _("tassonomia della tariffa"), max_length=40, default="9/0110100TS/", validators=[validate_taxonomy_code]
+        _("tassonomia della tariffa"),
+        max_length=40,
+        default="9/0110100TS/",
+        validators=[validate_taxonomy_code],
     )
     deposit_capitolo = models.CharField(_("capitolo della cauzione"), max_length=30, default="6200")
     deposit_taxonomy_code = models.CharField(
-        _("tassonomia della cauzione"), max_length=40, default="9/0114104AP/", validators=[validate_taxonomy_code]
+        _("tassonomia della cauzione"),
+        max_length=40,
+        default="9/0114104AP/",
+        validators=[validate_taxonomy_code],
     )
 
     objects = RoomQuerySet.as_manager()
@@ -119,7 +128,9 @@ class Room(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="room_unique_slug"),
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="room_hours"),
-            models.CheckConstraint(condition=models.Q(max_units__gte=models.F("min_units")), name="room_units"),
+            models.CheckConstraint(
+                condition=models.Q(max_units__gte=models.F("min_units")), name="room_units"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,10 +146,18 @@ class RoomSeason(models.Model):
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="seasons")
     name = models.CharField(_("nome"), max_length=60)
-    start_month = models.PositiveSmallIntegerField(_("dal mese"), validators=[MinValueValidator(1), MaxValueValidator(12)])
-    start_day = models.PositiveSmallIntegerField(_("dal giorno"), validators=[MinValueValidator(1), MaxValueValidator(31)])
-    end_month = models.PositiveSmallIntegerField(_("al mese"), validators=[MinValueValidator(1), MaxValueValidator(12)])
-    end_day = models.PositiveSmallIntegerField(_("al giorno"), validators=[MinValueValidator(1), MaxValueValidator(31)])
+    start_month = models.PositiveSmallIntegerField(
+        _("dal mese"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    start_day = models.PositiveSmallIntegerField(
+        _("dal giorno"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    end_month = models.PositiveSmallIntegerField(
+        _("al mese"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    end_day = models.PositiveSmallIntegerField(
+        _("al giorno"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
 
     class Meta:
         ordering = ["start_month", "start_day"]
@@ -153,7 +172,9 @@ class RoomTariff(models.Model):
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="tariffs")
     category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
-    season = models.ForeignKey(RoomSeason, on_delete=models.CASCADE, null=True, blank=True, related_name="tariffs")
+    season = models.ForeignKey(
+        RoomSeason, on_delete=models.CASCADE, null=True, blank=True, related_name="tariffs"
+    )
     rate_cents = models.PositiveIntegerField(_("tariffa per unità (centesimi)"))
 
     class Meta:
@@ -176,7 +197,9 @@ class RoomClosure(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="room_closure_ordered")
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="room_closure_ordered"
+            )
         ]
 
     def __str__(self) -> str:
@@ -221,7 +244,11 @@ class RoomBooking(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="room_bookings")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
     citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="room_bookings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="room_bookings",
     )
     state = models.CharField(_("stato"), max_length=12, choices=State.choices, default=State.HELD)
     hold_until = models.DateTimeField(null=True, blank=True)
@@ -229,7 +256,9 @@ class RoomBooking(models.Model):
     sequence = models.PositiveIntegerField(default=0)  # ICS SEQUENCE, bumped by each change the citizen sees
     # Applicant
     category = models.CharField(_("categoria"), max_length=20, choices=Category.choices)
-    applicant_kind = models.CharField(max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
+    applicant_kind = models.CharField(
+        max_length=12, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
     applicant_name = models.CharField(_("richiedente"), max_length=200, blank=True)
     applicant_fiscal_code = models.CharField(_("codice fiscale del richiedente"), max_length=16, blank=True)
     applicant_email = models.EmailField(blank=True)
@@ -251,7 +280,11 @@ class RoomBooking(models.Model):
         "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="room_fee_bookings"
     )
     deposit_payment = models.ForeignKey(
-        "payments.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="room_deposit_bookings"
+        "payments.Payment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="room_deposit_bookings",
     )
     motivation = models.TextField(_("motivazione"), blank=True)
     refund_cents = models.PositiveIntegerField(_("rimborso della tariffa (centesimi)"), null=True, blank=True)
@@ -262,7 +295,9 @@ class RoomBooking(models.Model):
     damage_notes = models.TextField(_("esito della verifica"), blank=True)
     deposit_withheld_cents = models.PositiveIntegerField(_("cauzione trattenuta (centesimi)"), default=0)
     deposit_refunded_at = models.DateTimeField(_("cauzione restituita il"), null=True, blank=True)
-    deposit_refund_cents = models.PositiveIntegerField(_("cauzione restituita (centesimi)"), null=True, blank=True)
+    deposit_refund_cents = models.PositiveIntegerField(
+        _("cauzione restituita (centesimi)"), null=True, blank=True
+    )
     deposit_refund_iban = models.CharField(_("IBAN per la restituzione"), max_length=34, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -274,7 +309,9 @@ class RoomBooking(models.Model):
         verbose_name_plural = _("prenotazioni di sale")
         ordering = ["first_start", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(state__in=State.values), name="room_booking_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=State.values), name="room_booking_state_valid"
+            ),
         ]
         indexes = [models.Index(fields=["room", "state", "first_start"], name="room_booking_list_idx")]
 
@@ -304,7 +341,9 @@ class RoomOccupancy(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="room_occupancy_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="room_occupancy_ordered"
+            ),
             models.CheckConstraint(
                 condition=models.Q(booking__isnull=False) | ~models.Q(reason=""), name="room_occupancy_owner"
             ),

@@ -11,7 +11,7 @@ rounded half up to the cent.
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -90,7 +90,8 @@ def euro(cents: int) -> str:
 
 
 def _minutes(start: datetime, end: datetime) -> int:
-    return int((end - start).total_seconds() // 60)
+    # Through UTC: subtracting two datetimes of one zone is wall-clock arithmetic in Python.
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() // 60)
 
 
 def _local(moment: datetime) -> datetime:
@@ -99,7 +100,7 @@ def _local(moment: datetime) -> datetime:
 
 def units(unit: str, start: datetime, end: datetime, bands: tuple[tuple[time, time], ...] = ()) -> int:
     """How many units [start, end) counts: hours and half days (4 h) started, bands touched, 1 per day."""
-    if end <= start:
+    if _minutes(start, end) <= 0:
         raise ValueError("empty range")
     minutes = _minutes(start, end)  # real minutes: a DST night counts its real length
     if unit == HOUR:
@@ -216,7 +217,9 @@ def quote(
         free_reason = free_reason or "patronage"
     deposit = 0 if free_reason == "election" else tariffs.deposit_cents
     if deposit:
-        lines.append(Line("deposit", _("Cauzione (pagamento separato, restituita dopo la verifica)"), deposit))
+        lines.append(
+            Line("deposit", _("Cauzione (pagamento separato, restituita dopo la verifica)"), deposit)
+        )
     return Quote(tuple(lines), fee, deposit, free_reason)
 
 
@@ -275,7 +278,9 @@ def check_range(
         return [_("L'orario di fine deve essere dopo quello di inizio.")]
     local_start, local_end = _local(start), _local(end)
     day = local_start.date()
-    if local_end.date() != day and not (local_end.date() == day + timedelta(days=1) and local_end.time() == time(0)):
+    if local_end.date() != day and not (
+        local_end.date() == day + timedelta(days=1) and local_end.time() == time(0)
+    ):
         errors.append(_("Una prenotazione sta in un solo giorno: per più giorni usa le date ripetute."))
     if day.weekday() not in regulation.weekdays:
         errors.append(_("La sala non si prenota in questo giorno della settimana."))
@@ -288,7 +293,10 @@ def check_range(
     if local_start.time() < regulation.opens_at or end_time > closes:
         errors.append(
             _("La sala è prenotabile dalle %(opens)s alle %(closes)s.")
-            % {"opens": regulation.opens_at.strftime("%H:%M"), "closes": regulation.closes_at.strftime("%H:%M")}
+            % {
+                "opens": regulation.opens_at.strftime("%H:%M"),
+                "closes": regulation.closes_at.strftime("%H:%M"),
+            }
         )
     if regulation.unit == BAND:
         starts = {b[0] for b in regulation.bands}
@@ -325,6 +333,7 @@ def check_range(
 def choices(regulation: Regulation, day: date) -> list[tuple[datetime, datetime]]:
     """The ranges offered on ``day`` by the unit: every half hour for hours and half days (start/end lists are
     built from these), contiguous bands for bands, the whole opening for a day."""
+
     def at(moment: time) -> datetime:
         if moment == time(23, 59):
             return datetime.combine(day + timedelta(days=1), time(0), ROME)
