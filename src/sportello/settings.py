@@ -364,6 +364,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "applications.statistics_refresh": ("sportello.applications.tasks.statistics_refresh_all", 300),
     "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
+    "rooms.holds_release": ("sportello.rooms.tasks.room_holds_release_expired", 60),
 }
 
 # App IO (sportello.notifications): the API's base URL; each service's keys are in its IOBinding.

@@ -20,6 +20,10 @@ NEEDS_CONSENT = {
     "portal:application_message",
     "portal:application_document",
     "portal:personal_area",
+    "portal:room_booking_details",
+    "portal:room_booking_summary",
+    "portal:room_booking_detail",
+    "portal:room_booking_list",
 }
 
 

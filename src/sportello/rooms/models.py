@@ -180,7 +180,14 @@ class RoomTariff(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["room", "category", "season"], name="room_tariff_unique", nulls_distinct=False
+                fields=["room", "category"],
+                condition=models.Q(season__isnull=True),
+                name="room_tariff_unique_base",
+            ),
+            models.UniqueConstraint(
+                fields=["room", "category", "season"],
+                condition=models.Q(season__isnull=False),
+                name="room_tariff_unique_season",
             ),
         ]
 

@@ -352,9 +352,10 @@ def room_booking_submit(*, booking, citizen, now=None) -> RoomBooking:
 
 
 @transaction.atomic
-def room_booking_approve(*, booking, user, now=None) -> RoomBooking:
-    """The office approves a request. Inside this transaction, with the room row locked (approvals of one room
-    queue), it re-checks that the ranges are still allowed and that no other active range overlaps them."""
+def room_booking_approve(*, booking, user, patronage: bool | None = None, now=None) -> RoomBooking:
+    """The office approves a request (granting the municipality's patronage, which makes the fee free, if asked).
+    Inside this transaction, with the room row locked (approvals of one room queue), it re-checks that the
+    ranges are still allowed and that no other active range overlaps them."""
     now = now or timezone.now()
     Room.objects.select_for_update().get(pk=booking.room_id)
     booking = _locked(booking)
@@ -367,6 +368,10 @@ def room_booking_approve(*, booking, user, now=None) -> RoomBooking:
     closed = [r for r in ranges if any(a <= timezone.localtime(r[0]).date() <= b for a, b in rules.closures)]
     if closed:
         raise ValidationError(_("La sala è stata chiusa in una delle date richieste: rifiuta la richiesta."))
+    if patronage is not None and patronage != booking.patronage:
+        booking.patronage = patronage
+        _price(booking)
+        booking.save()
     if booking.fee_cents + booking.deposit_cents == 0:
         return _fire(booking, "confirm_free", actor_kind=Actor.OFFICE, user=user)
     _fire(booking, "approve", actor_kind=Actor.OFFICE, user=user)
