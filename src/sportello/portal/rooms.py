@@ -302,7 +302,8 @@ def room_booking_summary(request, uid):
             "booking": booking,
             "quote": quote,
             "steps": _steps(2),
-            "euro": pricing.euro,
+            "quote_fee": pricing.euro(quote.fee_cents),
+            "quote_deposit": pricing.euro(quote.deposit_cents),
             "lines": [(line, pricing.euro(line.amount_cents)) for line in quote.lines],
         },
     )

@@ -264,8 +264,9 @@ ACTIONS = {
 
 @require_POST
 @operator_required
-def room_booking_action(request, pk, action):
+def room_booking_action(request, pk):
     booking = _booking(request, pk)
+    action = request.POST.get("action", "")
     if action not in ACTIONS:
         raise Http404
     try:
