@@ -112,6 +112,11 @@ class Application(models.Model):
                 condition=models.Q(state__in=sorted(OPEN_STATES)),
                 name="app_open_idx",
             ),
+            models.Index(
+                fields=["municipality", "submitted_at", "id"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="app_open_age_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,6 +237,7 @@ class StatisticsRow(models.Model):
     count = models.PositiveIntegerField()
     closed_count = models.PositiveIntegerField(default=0)  # of them, closed with a closing date
     handling_seconds = models.BigIntegerField(default=0)  # sum, submission to closure, of those closed
+    overdue_count = models.PositiveIntegerField(default=0)  # of them, open past the service's response time
 
     class Meta:
         constraints = [

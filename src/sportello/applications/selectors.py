@@ -311,21 +311,60 @@ def average_handling_days(*, user: User, municipality: Municipality, snapshot) -
     return totals["seconds"] / totals["closed"] / 86400
 
 
-def overdue_applications(*, user: User, municipality: Municipality, now=None) -> QuerySet[Application]:
-    """Open applications submitted more than their service's ``max_response_days`` ago, oldest first."""
+def overdue_count(*, user: User, municipality: Municipality, snapshot) -> int:
+    """Open applications past their service's response time, as of the snapshot."""
+    rows = _statistics_rows(user=user, municipality=municipality, snapshot=snapshot)
+    return rows.aggregate(n=Sum("overdue_count"))["n"] or 0
+
+
+def overdue_applications(
+    *, user: User, municipality: Municipality, now=None, limit: int = 50
+) -> list[Application]:
+    """The ``limit`` oldest open applications submitted more than their service's ``max_response_days`` ago.
+
+    Walks the open applications from the oldest (partial index ``app_open_age_idx``, a few percent of the rows)
+    and keeps those past their own service's limit: the oldest open ones are nearly all late, so one batch of
+    ``2 * limit`` rows is almost always enough.
+    """
     from sportello.catalog.models import Service
 
     now = now or timezone.now()
     limits = Service.objects.for_municipality(municipality).filter(max_response_days__isnull=False)
-    condition = Q()
-    for service_id, days in limits.values_list("pk", "max_response_days"):
-        condition |= Q(service_id=service_id, submitted_at__lt=now - timedelta(days=days))
-    applications = Application.objects.for_operator(user, municipality).filter(state__in=OPEN_STATES)
-    if not condition:
-        return applications.none()
-    return (
-        applications.filter(condition).select_related("service", "assigned_to").order_by("submitted_at", "id")
+    cutoffs = {pk: now - timedelta(days=days) for pk, days in limits.values_list("pk", "max_response_days")}
+    if not cutoffs:
+        return []
+    candidates = (
+        Application.objects.for_operator(user, municipality)
+        .filter(state__in=OPEN_STATES, service_id__in=cutoffs, submitted_at__lt=max(cutoffs.values()))
+        .select_related("service", "assigned_to")
+        .only(*OVERDUE_FIELDS)
+        .order_by("submitted_at", "id")
     )
+    found: list[Application] = []
+    batch, offset = 2 * limit, 0
+    while len(found) < limit:
+        rows = list(candidates[offset : offset + batch])
+        found += [row for row in rows if row.submitted_at < cutoffs[row.service_id]]
+        if len(rows) < batch:
+            break
+        offset += batch
+    return found[:limit]
+
+
+# What the statistics page shows of an overdue application (not its form data).
+OVERDUE_FIELDS = (
+    "service_id",
+    "service__name",
+    "service__max_response_days",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "applicant_name",
+    "state",
+    "submitted_at",
+    "protocol_number",
+    "protocol_year",
+)
 
 
 def application_recent_for_citizen(*, user, municipality, limit: int = 5) -> list[Application]:

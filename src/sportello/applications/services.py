@@ -540,6 +540,27 @@ def statistics_refresh(*, municipality) -> StatisticsSnapshot:
         row.count += group["n"]
         row.closed_count += group["closed"]
         row.handling_seconds += _seconds(group["handling"])
+    for service_id, days in (
+        Service.objects.for_municipality(municipality)
+        .filter(max_response_days__isnull=False)
+        .values_list("pk", "max_response_days")
+    ):  # one range of the partial index app_open_idx per service
+        overdue = (
+            Application.objects.filter(
+                municipality=municipality,
+                service_id=service_id,
+                state__in=sorted(states.OPEN_STATES),
+                submitted_at__lt=now - timedelta(days=days),
+            )
+            .order_by()
+            .annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_default_timezone()))
+            .values("state", "month")
+            .annotate(n=Count("pk"))
+        )
+        for group in overdue:
+            month = group["month"]
+            month = month.date() if isinstance(month, datetime) else month
+            rows[(service_id, group["state"], month)].overdue_count += group["n"]
     snapshot.rows.all().delete()
     StatisticsRow.objects.bulk_create(rows.values(), batch_size=2000)
     snapshot.refreshed_at = now

@@ -197,6 +197,14 @@ def test_statistics(mori, mori_admin, mori_operator, apps, nido, mensa):
     assert overdue == [apps[1], apps[2], apps[4]]
     early = rome(2026, 6, 20)
     assert list(sel.overdue_applications(user=mori_admin, municipality=mori, now=early)) == [apps[1], apps[2]]
+    assert sel.overdue_applications(user=mori_admin, municipality=mori, now=now, limit=2) == [
+        apps[1],
+        apps[2],
+    ]
+    assert sel.overdue_applications(user=mori_admin, municipality=mori, now=early, limit=1) == [apps[1]]
+    # the count is the summary's, as of its refresh (today, long after all three fell due)
+    assert sel.overdue_count(user=mori_admin, municipality=mori, snapshot=snapshot) == 3
+    assert sel.overdue_count(user=mori_operator, municipality=mori, snapshot=snapshot) == 2
     # operators' statistics cover their services only
     assert [
         r["service"]

@@ -459,8 +459,7 @@ def statistics(request):
     totals = [sum(row["counts"].get(value, 0) for row in by_service) for value, _label in state_columns]
     per_month = selectors.applications_per_month(**scope)
     average = selectors.average_handling_days(**scope)
-    overdue_queryset = selectors.overdue_applications(user=user, municipality=municipality)
-    overdue = list(overdue_queryset[:OVERDUE_SHOWN])
+    overdue = selectors.overdue_applications(user=user, municipality=municipality, limit=OVERDUE_SHOWN)
     for application in overdue:
         application.due_date = _due_date(application)
     return render(
@@ -477,7 +476,7 @@ def statistics(request):
             # the plural form follows the number shown, to one decimal ("1,0 giorno", "1,5 giorni")
             "average_days_form": 1 if average is not None and round(average, 1) == 1 else 2,
             "overdue": overdue,
-            "overdue_count": overdue_queryset.count(),
+            "overdue_count": selectors.overdue_count(**scope),
             "overdue_shown": OVERDUE_SHOWN,
             "refreshed_at": snapshot.refreshed_at,
         },
