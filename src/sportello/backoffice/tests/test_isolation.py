@@ -206,6 +206,7 @@ POST_ONLY = {
     "payment_action",
     "application_protocol_retry",
     "faq_delete",
+    "room_booking_action",
 }
 
 
@@ -242,6 +243,14 @@ def test_operators_get_403_on_admin_pages(
         "accounting_export_status": 404,  # no export with that id
         "accounting_export_download": 404,
         "rating_list": 200,
+        # rooms: lists, exports and statistics of the rooms they coordinate (none); 404 on other rooms
+        "room_list": 200,
+        "room_requests": 200,
+        "room_export": 200,
+        "room_stats": 200,
+        "room_booking": 404,
+        "room_booking_action": 404,
+        "room_calendar": 404,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:
