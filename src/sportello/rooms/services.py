@@ -113,8 +113,10 @@ def quote_for(booking: RoomBooking, ranges=None) -> pricing.Quote:
 
 
 def _fire(booking, name, *, actor_kind, user=None, note=""):
+    from .tasks import room_booking_notify
+
     target = states.check(name, booking.state, actor_kind, note)
-    RoomBookingEvent.objects.create(
+    event = RoomBookingEvent.objects.create(
         booking=booking, actor=user, transition=name, from_state=booking.state, to_state=target, note=note
     )
     booking.state = target
@@ -123,6 +125,7 @@ def _fire(booking, name, *, actor_kind, user=None, note=""):
         booking.hold_until = None
         booking.occupancies.update(active=False)
     booking.save()
+    room_booking_notify.enqueue(event_id=event.pk)  # in this transaction: sent if and only if it commits
     return booking
 
 

@@ -232,3 +232,27 @@ def test_office_records_keys_damage_and_deposit_refund(room, citizen, mori_opera
             booking=booking, user=mori_operator, iban="IT60X0542811101000000123456"
         )
     assert timezone.now() >= booking.keys_returned_at >= booking.keys_handed_at
+
+
+def test_each_change_the_citizen_sees_is_emailed_with_ics_and_the_signed_link(
+    room, citizen, mori_operator, mori_payments
+):
+    from django.core import mail
+
+    from sportello.rooms.models import RoomBookingEvent
+    from sportello.rooms.tasks import room_booking_notify
+
+    citizen.email = "giulia@example.org"
+    citizen.save()
+    booking = services.room_booking_approve(booking=_submitted(room, citizen), user=mori_operator, now=NOW)
+    mail.outbox.clear()
+    for event in RoomBookingEvent.objects.filter(booking=booking).order_by("pk"):
+        room_booking_notify.call(event_id=event.pk)
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects == [
+        "Richiesta della sala inviata: Sala consiliare",
+        "Sala: pagamento da eseguire: Sala consiliare",
+    ]
+    last = mail.outbox[-1]
+    assert "/spazi/gestisci/" in last.body and last.to == ["giulia@example.org"]
+    assert last.attachments[0][0] == "prenotazione-sala.ics" and "BEGIN:VEVENT" in last.attachments[0][1]
