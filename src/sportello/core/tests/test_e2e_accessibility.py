@@ -85,9 +85,16 @@ def violations(page) -> list[str]:
 
 def pages_violations(page, paths) -> dict:
     """Visit each path and collect its WCAG violations (an empty dict when all pages pass)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     found = {}
     for path in paths:
-        page.goto(path)
+        try:
+            page.goto(path)
+        except PlaywrightError as error:  # the page left behind reloaded itself ("Pagamento in verifica")
+            if "ERR_ABORTED" not in str(error):
+                raise
+            page.goto(path)
         problems = violations(page)
         if problems:
             found[path] = problems
