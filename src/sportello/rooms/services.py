@@ -9,7 +9,7 @@ all or none.
 from datetime import time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from .models import (
 )
 from .states import ACTIVE, Actor, State
 
+DEADLOCK_RETRIES = 5
 DECLARATIONS = ("capacity", "no_smoking", "no_posters", "insurance", "permits")
 
 
@@ -162,13 +163,22 @@ def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
     """Insert each range in its savepoint; the database refuses overlaps. All or nothing: raise RoomTaken."""
     clashes = []
     for start, end in ranges:
-        try:
-            with transaction.atomic():
-                RoomOccupancy.objects.create(
-                    room=room, start=start, end=end, booking=booking, reason=reason, created_by=user
-                )
-        except IntegrityError:
-            clashes.append((start, end))
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                with transaction.atomic():
+                    RoomOccupancy.objects.create(
+                        room=room, start=start, end=end, booking=booking, reason=reason, created_by=user
+                    )
+            except IntegrityError:
+                clashes.append((start, end))
+            except OperationalError as error:
+                # PostgreSQL: two transactions inserting overlapping ranges at once may each wait for the
+                # other's exclusion check; one gets "deadlock detected". Its savepoint is rolled back and the
+                # insert tried again: it then waits for the survivor and is refused or accepted by the constraint.
+                if getattr(error.__cause__, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                continue
+            break
     if clashes:
         raise RoomTaken(clashes)
 
