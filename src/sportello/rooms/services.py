@@ -175,7 +175,10 @@ def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
                 # PostgreSQL: two transactions inserting overlapping ranges at once may each wait for the
                 # other's exclusion check; one gets "deadlock detected". Its savepoint is rolled back and the
                 # insert tried again: it then waits for the survivor and is refused or accepted by the constraint.
-                if getattr(error.__cause__, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES - 1:
+                cause = error.__cause__
+                code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+                deadlock = code == "40P01" or "deadlock detected" in str(error)
+                if not deadlock or attempt == DEADLOCK_RETRIES - 1:
                     raise
                 continue
             break
@@ -213,6 +216,10 @@ def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooki
             _("La sala non è concessa alla categoria «%(category)s».")
             % {"category": Category(category).label}
         ) from None
+    # Holds of one room queue on its row: concurrent inserts of overlapping ranges would otherwise make
+    # PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the database's:
+    # nothing is read before inserting, the constraint refuses the overlap.
+    Room.objects.select_for_update().get(pk=room.pk)
     _release_expired_holds(room, ranges, now)
     booking = RoomBooking.objects.create(
         municipality=room.municipality,
