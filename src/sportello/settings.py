@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "sportello.scheduling",
     "sportello.payments",
     "sportello.subscriptions",
+    "sportello.rooms",
     # interfaces
     "sportello.portal",
     "sportello.backoffice",
@@ -382,6 +383,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "scheduling.holds_release": ("sportello.scheduling.tasks.holds_release_expired", 60),
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
     "subscriptions.reminders_due": ("sportello.subscriptions.tasks.reminders_due_send", 3600),
+    "rooms.holds_release": ("sportello.rooms.tasks.room_holds_release_expired", 60),
 }
 # Subscription services: an item without a due date falls due this many days after enrolment; reminders go
 # this many days before a due date.

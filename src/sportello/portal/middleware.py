@@ -28,6 +28,10 @@ NEEDS_CONSENT = {
     "portal:charge_return",
     "portal:charge_notice",
     "portal:charge_receipt",
+    "portal:room_booking_details",
+    "portal:room_booking_summary",
+    "portal:room_booking_detail",
+    "portal:room_booking_list",
 }
 
 

@@ -7,6 +7,7 @@ from . import (
     notification_settings,
     payments,
     personal_area,
+    rooms,
     subscriptions,
     views,
 )
@@ -38,6 +39,19 @@ urlpatterns = [
     path(
         "appuntamenti/<uuid:uid>/appuntamento.ics", booking.appointment_calendar_file, name="appointment_ics"
     ),
+    path("spazi/", rooms.room_list, name="room_list"),
+    path("spazi/gestisci/<str:token>/", rooms.room_booking_manage, name="room_booking_manage"),
+    path("spazi/prenotazioni/<uuid:uid>/", rooms.room_booking_detail, name="room_booking_detail"),
+    path("spazi/prenotazioni/<uuid:uid>/dettagli/", rooms.room_booking_details, name="room_booking_details"),
+    path("spazi/prenotazioni/<uuid:uid>/riepilogo/", rooms.room_booking_summary, name="room_booking_summary"),
+    path(
+        "spazi/prenotazioni/<uuid:uid>/paga/<int:payment_pk>", rooms.room_booking_pay, name="room_booking_pay"
+    ),
+    path("spazi/prenotazioni/<uuid:uid>/esito/", rooms.room_booking_return, name="room_booking_return"),
+    path("spazi/prenotazioni/<uuid:uid>/annulla", rooms.room_booking_cancel, name="room_booking_cancel"),
+    path("spazi/prenotazioni/<uuid:uid>/prenotazione.ics", rooms.room_booking_ics, name="room_booking_ics"),
+    path("spazi/<slug:room_slug>/", rooms.room_detail, name="room_detail"),
+    path("area-personale/spazi/", rooms.room_booking_list, name="room_booking_list"),
     path("pratiche/", applications.application_list, name="application_list"),
     path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),
     path("pratiche/<int:pk>/compila/", applications.application_fill, name="application_fill"),

@@ -209,6 +209,7 @@ POST_ONLY = {
     "subscription_service_remind",
     "subscription_action",
     "io_message_resolve",
+    "room_booking_action",
 }
 
 
@@ -256,6 +257,14 @@ def test_operators_get_403_on_admin_pages(
         "support": 200,
         "io_uncertain_list": 200,  # only the messages of the services they are enabled on
         "io_message_resolve": 404,  # no uncertain message with that id
+        # rooms: lists, exports and statistics of the rooms they coordinate (none); 404 on other rooms
+        "room_list": 200,
+        "room_requests": 200,
+        "room_export": 200,
+        "room_stats": 200,
+        "room_booking": 404,
+        "room_booking_action": 404,
+        "room_calendar": 404,
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:

@@ -13,6 +13,7 @@ from sportello.demo.io import load_demo_io
 from sportello.demo.logos import shield_png
 from sportello.demo.payments import load_demo_payments
 from sportello.demo.subscriptions import load_demo_subscriptions
+from sportello.demo.rooms import load_demo_rooms
 from sportello.municipalities.models import FaqEntry, Municipality
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 services.append(load_demo_calendars(municipality, town=spec["town"]))
                 services.append(load_demo_payments(municipality))
                 services.append(load_demo_subscriptions(municipality))
+                services.append(load_demo_rooms(municipality, town=spec["town"]))
             self._superuser()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for service_lines in services:

@@ -1,0 +1,630 @@
+"""Writes on rooms and room bookings. Each function owns its transaction.
+
+No overlap is checked before inserting: each range is inserted in its own savepoint and the database (exclusion
+constraint on PostgreSQL, triggers on SQLite, migration 0002) refuses an overlap with ``IntegrityError``, which
+becomes ``RoomTaken`` naming the clashing ranges. A recurring request inserts all its dates in one transaction:
+all or none.
+"""
+
+from datetime import time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sportello.scheduling.holidays import italian_holidays
+
+from . import pricing, states
+from .models import (
+    ApplicantKind,
+    Category,
+    ElectionPeriod,
+    Room,
+    RoomBooking,
+    RoomBookingEvent,
+    RoomClosure,
+    RoomOccupancy,
+    RoomSeason,
+    RoomTariff,
+)
+from .states import ACTIVE, Actor, State
+
+DEADLOCK_RETRIES = 5
+DECLARATIONS = ("capacity", "no_smoking", "no_posters", "insurance", "permits")
+
+
+class RoomTaken(Exception):
+    """Some of the asked ranges are taken; ``clashes`` lists them as (start, end) pairs."""
+
+    def __init__(self, clashes):
+        super().__init__(clashes)
+        self.clashes = clashes
+
+    def message(self) -> str:
+        days = ", ".join(
+            f"{timezone.localtime(s):%d/%m/%Y %H:%M}-{timezone.localtime(e):%H:%M}" for s, e in self.clashes
+        )
+        return _("La sala non è libera in questi orari: %(days)s. Non è stato prenotato nulla.") % {
+            "days": days
+        }
+
+
+# --- regulation and tariffs of a room, as the pure functions' values ---
+
+
+def _time(text: str):
+    return time.fromisoformat(text)
+
+
+def regulation(room: Room) -> pricing.Regulation:
+    return pricing.Regulation(
+        unit=room.unit,
+        weekdays=frozenset(room.weekdays),
+        opens_at=room.opens_at,
+        closes_at=room.closes_at,
+        min_units=room.min_units,
+        max_units=room.max_units,
+        min_notice_days=room.min_notice_days,
+        max_notice_days=room.max_notice_days,
+        bands=tuple((_time(a), _time(b)) for a, b in room.bands or ()),
+        closures=tuple((c.start, c.end) for c in room.closures.all()),
+        holidays_closed=room.holidays_closed,
+    )
+
+
+def tariffs(room: Room) -> pricing.Tariffs:
+    seasons = list(room.seasons.all())
+    names = {season.pk: season.name for season in seasons}
+    return pricing.Tariffs(
+        unit=room.unit,
+        rates={(t.category, names.get(t.season_id)): t.rate_cents for t in room.tariffs.all()},
+        seasons=tuple(
+            pricing.Season(s.name, (s.start_month, s.start_day), (s.end_month, s.end_day)) for s in seasons
+        ),
+        weekend_surcharge_percent=room.weekend_surcharge_percent,
+        minimum_cents=room.minimum_charge_cents,
+        deposit_cents=room.deposit_cents,
+        bands=tuple((_time(a), _time(b)) for a, b in room.bands or ()),
+    )
+
+
+def is_holiday(day) -> bool:
+    return day in italian_holidays(day.year)
+
+
+def election_days(municipality):
+    periods = [(p.start, p.end) for p in ElectionPeriod.objects.for_municipality(municipality)]
+    return lambda day: any(start <= day <= end for start, end in periods)
+
+
+def quote_for(booking: RoomBooking, ranges=None) -> pricing.Quote:
+    ranges = ranges or [(o.start, o.end) for o in booking.occupancies.all()]
+    return pricing.quote(
+        tariffs(booking.room),
+        category=booking.category,
+        ranges=ranges,
+        holidays=is_holiday,
+        patronage=booking.patronage,
+        election=election_days(booking.municipality),
+    )
+
+
+# --- transitions ---
+
+
+def _fire(booking, name, *, actor_kind, user=None, note=""):
+    from .tasks import room_booking_notify
+
+    target = states.check(name, booking.state, actor_kind, note)
+    event = RoomBookingEvent.objects.create(
+        booking=booking, actor=user, transition=name, from_state=booking.state, to_state=target, note=note
+    )
+    booking.state = target
+    booking.sequence += 1
+    if target not in ACTIVE:
+        booking.hold_until = None
+        booking.occupancies.update(active=False)
+    booking.save()
+    room_booking_notify.enqueue(event_id=event.pk)  # in this transaction: sent if and only if it commits
+    return booking
+
+
+def _locked(booking) -> RoomBooking:
+    return (
+        RoomBooking.objects.select_for_update(of=("self",))
+        .select_related("room", "municipality")
+        .get(pk=booking.pk)
+    )
+
+
+def _release_expired_holds(room, ranges, now):
+    """Holds of this room past their time that overlap the asked ranges: expired in this transaction
+    (rows being confirmed are locked and skipped, never stolen)."""
+    expired = (
+        RoomBooking.objects.select_for_update(skip_locked=True)
+        .filter(room=room, state=State.HELD, hold_until__lt=now)
+        .filter(pk__in=_overlapping(room, ranges).values("booking_id"))
+    )
+    for booking in expired:
+        _fire(booking, "expire", actor_kind=Actor.SYSTEM)
+
+
+def _overlapping(room, ranges):
+    from django.db.models import Q
+
+    condition = Q()
+    for start, end in ranges:
+        condition |= Q(start__lt=end, end__gt=start)
+    return RoomOccupancy.objects.filter(room=room, active=True).filter(condition)
+
+
+def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
+    """Insert each range in its savepoint; the database refuses overlaps. All or nothing: raise RoomTaken."""
+    clashes = []
+    for start, end in ranges:
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                with transaction.atomic():
+                    RoomOccupancy.objects.create(
+                        room=room, start=start, end=end, booking=booking, reason=reason, created_by=user
+                    )
+            except IntegrityError:
+                clashes.append((start, end))
+            except OperationalError as error:
+                # PostgreSQL: two transactions inserting overlapping ranges at once may each wait for the
+                # other's exclusion check; one gets "deadlock detected". Its savepoint is rolled back and the
+                # insert tried again: it then waits for the survivor and is refused or accepted by the constraint.
+                cause = error.__cause__
+                code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+                deadlock = code == "40P01" or "deadlock detected" in str(error)
+                if not deadlock or attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                continue
+            break
+    if clashes:
+        raise RoomTaken(clashes)
+
+
+def _validate_ranges(room, ranges, now):
+    if not ranges:
+        raise ValidationError(_("Scegli almeno una data."))
+    if len(ranges) > 60:
+        raise ValidationError(_("Al massimo 60 date per richiesta."))
+    rules = regulation(room)
+    errors = []
+    for start, end in ranges:
+        for error in pricing.check_range(rules, start, end, now=now, holidays=is_holiday):
+            errors.append(f"{timezone.localtime(start):%d/%m/%Y}: {error}" if len(ranges) > 1 else error)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooking:
+    """Hold [start, end) ranges of ``room`` (one, or one per date of a recurring request) while the citizen
+    completes the request. Refused with the regulation's reasons, or ``RoomTaken`` naming the clashing dates."""
+    now = now or timezone.now()
+    ranges = sorted(ranges)
+    if category not in Category.values:
+        raise ValidationError(_("Scegli la categoria del richiedente."))
+    _validate_ranges(room, ranges, now)
+    try:
+        pricing.quote(tariffs(room), category=category, ranges=ranges)
+    except pricing.NotAdmitted:
+        raise ValidationError(
+            _("La sala non è concessa alla categoria «%(category)s».")
+            % {"category": Category(category).label}
+        ) from None
+    # Holds of one room queue on its row: concurrent inserts of overlapping ranges would otherwise make
+    # PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the database's:
+    # nothing is read before inserting, the constraint refuses the overlap.
+    Room.objects.select_for_update().get(pk=room.pk)
+    _release_expired_holds(room, ranges, now)
+    booking = RoomBooking.objects.create(
+        municipality=room.municipality,
+        room=room,
+        citizen=citizen,
+        state=State.HELD,
+        hold_until=now + timedelta(minutes=room.hold_minutes),
+        first_start=ranges[0][0],
+        category=category,
+        applicant_name=(citizen.get_full_name() or citizen.username) if citizen else "",
+        applicant_fiscal_code=getattr(citizen, "fiscal_code", "") or "",
+        applicant_email=getattr(citizen, "email", "") or "",
+    )
+    RoomBookingEvent.objects.create(booking=booking, actor=citizen, transition="hold", to_state=State.HELD)
+    _insert_ranges(room, ranges, booking=booking, user=citizen)
+    return booking
+
+
+@transaction.atomic
+def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> RoomBooking:
+    """The request's details while it is held: purpose, programme, attendance, equipment, declarations and the
+    applicant (a person, or an organisation with its legal representative)."""
+    now = now or timezone.now()
+    booking = _locked(booking)
+    if booking.citizen_id != citizen.pk or booking.state != State.HELD:
+        raise ValidationError(_("Questa richiesta non si può più modificare."))
+    if booking.hold_until and booking.hold_until < now:
+        raise ValidationError(_("Il tempo per completare la richiesta è scaduto: scegli di nuovo l'orario."))
+    errors = {}
+    attendance = values.get("attendance")
+    if attendance and attendance > booking.room.capacity:
+        errors["attendance"] = _("La sala ospita al massimo %(n)s persone.") % {"n": booking.room.capacity}
+    missing = [d for d in DECLARATIONS if d not in values.get("declarations", [])]
+    if missing:
+        errors["declarations"] = _("Servono tutte le dichiarazioni previste dal regolamento.")
+    if values.get("applicant_kind") == ApplicantKind.ORGANISATION:
+        for name in ("organisation_name", "organisation_fiscal_code", "legal_representative"):
+            if not values.get(name):
+                errors[name] = _("Obbligatorio per un'associazione, un ente o un'impresa.")
+    unknown = set(values.get("equipment", [])) - set(booking.room.equipment_list)
+    if unknown:
+        errors["equipment"] = _("Dotazione non disponibile in questa sala.")
+    if errors:
+        raise ValidationError(errors)
+    for name in (
+        "purpose",
+        "programme",
+        "attendance",
+        "equipment",
+        "declarations",
+        "applicant_kind",
+        "organisation_name",
+        "organisation_fiscal_code",
+        "legal_representative",
+    ):
+        if name in values:
+            setattr(booking, name, values[name] if values[name] is not None else getattr(booking, name))
+    if booking.applicant_kind == ApplicantKind.PERSON:
+        booking.organisation_name = booking.organisation_fiscal_code = booking.legal_representative = ""
+    booking.save()
+    return booking
+
+
+def _debtor(booking):
+    if booking.applicant_kind == ApplicantKind.ORGANISATION and booking.organisation_fiscal_code:
+        return booking.organisation_fiscal_code, booking.organisation_name
+    return booking.applicant_fiscal_code, booking.applicant_name
+
+
+def _create_payments(booking, *, actor=None):
+    """The fee and the deposit as two debt positions through the payments domain, linked from the booking."""
+    from sportello.payments import services as payments
+
+    room = booking.room
+    today = timezone.localdate()
+    first_day = timezone.localtime(booking.first_start).date()
+    due = max(today, min(today + timedelta(days=7), first_day - timedelta(days=1)))
+    fiscal_code, name = _debtor(booking)
+    common = {
+        "municipality": booking.municipality,
+        "due_date": due,
+        "debtor_fiscal_code": fiscal_code,
+        "debtor_name": name,
+        "debtor_email": booking.applicant_email,
+        "actor": actor,
+    }
+    label = f"{room.name} {first_day:%d/%m/%Y}"
+    if booking.fee_cents:
+        booking.fee_payment = payments.payment_position_create(
+            lines=[
+                (
+                    {
+                        "description": _("Uso sala %(room)s") % {"room": room.name},
+                        "capitolo": room.fee_capitolo,
+                        "taxonomy_code": room.fee_taxonomy_code,
+                    },
+                    booking.fee_cents,
+                )
+            ],
+            description=_("Tariffa %(label)s") % {"label": label},
+            purpose="room:fee",
+            **common,
+        )
+    if booking.deposit_cents:
+        booking.deposit_payment = payments.payment_position_create(
+            lines=[
+                (
+                    {
+                        "description": _("Cauzione sala %(room)s") % {"room": room.name},
+                        "capitolo": room.deposit_capitolo,
+                        "taxonomy_code": room.deposit_taxonomy_code,
+                    },
+                    booking.deposit_cents,
+                )
+            ],
+            description=_("Cauzione %(label)s") % {"label": label},
+            purpose="room:deposit",
+            **common,
+        )
+    booking.save(update_fields=["fee_payment", "deposit_payment", "updated_at"])
+
+
+def _price(booking):
+    quote = quote_for(booking)
+    booking.quote = quote.as_json()
+    booking.fee_cents, booking.deposit_cents = quote.fee_cents, quote.deposit_cents
+
+
+@transaction.atomic
+def room_booking_submit(*, booking, citizen, now=None) -> RoomBooking:
+    """Send the request: a moderated room waits for the office ("Richiesta inviata"); otherwise the fee and
+    deposit are asked at once (or, when nothing is due, the booking is confirmed)."""
+    now = now or timezone.now()
+    booking = _locked(booking)
+    if booking.citizen_id != citizen.pk or booking.state != State.HELD:
+        raise ValidationError(_("Questa richiesta è già stata inviata o non è più valida."))
+    if booking.hold_until and booking.hold_until < now:
+        raise ValidationError(_("Il tempo per completare la richiesta è scaduto: scegli di nuovo l'orario."))
+    if not booking.purpose or set(DECLARATIONS) - set(booking.declarations):
+        raise ValidationError(_("Completa i dettagli della richiesta."))
+    _price(booking)
+    booking.save()
+    if booking.room.moderated:
+        return _fire(booking, "request", actor_kind=Actor.CITIZEN, user=citizen)
+    if booking.fee_cents + booking.deposit_cents == 0:
+        return _fire(booking, "confirm_free", actor_kind=Actor.CITIZEN, user=citizen)
+    _fire(booking, "await_payment", actor_kind=Actor.CITIZEN, user=citizen)
+    _create_payments(booking, actor=citizen)
+    return booking
+
+
+@transaction.atomic
+def room_booking_approve(*, booking, user, patronage: bool | None = None, now=None) -> RoomBooking:
+    """The office approves a request (granting the municipality's patronage, which makes the fee free, if asked).
+    Inside this transaction, with the room row locked (approvals of one room queue), it re-checks that the
+    ranges are still allowed and that no other active range overlaps them."""
+    now = now or timezone.now()
+    Room.objects.select_for_update().get(pk=booking.room_id)
+    booking = _locked(booking)
+    states.check("approve", booking.state, Actor.OFFICE)
+    ranges = [(o.start, o.end) for o in booking.occupancies.all()]
+    clashes = [(o.start, o.end) for o in _overlapping(booking.room, ranges).exclude(booking=booking)]
+    if clashes:
+        raise RoomTaken(clashes)
+    rules = regulation(booking.room)
+    closed = [r for r in ranges if any(a <= timezone.localtime(r[0]).date() <= b for a, b in rules.closures)]
+    if closed:
+        raise ValidationError(_("La sala è stata chiusa in una delle date richieste: rifiuta la richiesta."))
+    if patronage is not None and patronage != booking.patronage:
+        booking.patronage = patronage
+        _price(booking)
+        booking.save()
+    if booking.fee_cents + booking.deposit_cents == 0:
+        return _fire(booking, "confirm_free", actor_kind=Actor.OFFICE, user=user)
+    _fire(booking, "approve", actor_kind=Actor.OFFICE, user=user)
+    _create_payments(booking, actor=user)
+    return booking
+
+
+@transaction.atomic
+def room_booking_refuse(*, booking, user, motivation: str) -> RoomBooking:
+    if not motivation.strip():
+        raise ValidationError({"motivation": _("Scrivi la motivazione del rifiuto.")})
+    booking = _locked(booking)
+    booking.motivation = motivation.strip()
+    return _fire(booking, "refuse", actor_kind=Actor.OFFICE, user=user, note=motivation.strip())
+
+
+@transaction.atomic
+def room_booking_cancel(*, booking, user, by_office=False, motivation="", now=None) -> RoomBooking:
+    """Cancel (citizen or office): the ranges free at once, open payments are cancelled, and the regulation's
+    refund rule is applied to the fee paid (the deposit, if paid, is returned through the deposit refund)."""
+    from sportello.payments import services as payments
+    from sportello.payments.models import Status
+
+    now = now or timezone.now()
+    booking = _locked(booking)
+    if not by_office and booking.citizen_id != user.pk:
+        raise ValidationError(_("Questa prenotazione non è tua."))
+    if not by_office and booking.first_start <= now:
+        raise ValidationError(_("La prenotazione è già iniziata: non si può più annullare."))
+    paid = 0
+    if booking.fee_payment is not None and booking.fee_payment.status == Status.PAID:
+        paid = booking.fee_payment.paid_cents or booking.fee_payment.amount_cents
+    room = booking.room
+    rule = pricing.refund(
+        paid_cents=paid,
+        start=booking.first_start,
+        now=now,
+        full_refund_days=room.full_refund_days,
+        late_refund_percent=100 if by_office else room.late_refund_percent,
+    )
+    booking.refund_cents = rule.cents if paid else None
+    if motivation:
+        booking.motivation = motivation
+    _fire(
+        booking,
+        "cancel",
+        actor_kind=Actor.OFFICE if by_office else Actor.CITIZEN,
+        user=user,
+        note=" ".join(filter(None, [motivation, rule.explanation])),
+    )
+    for payment in (booking.fee_payment, booking.deposit_payment):
+        if payment is not None and payment.is_open:
+            payments.payment_cancel(payment=payment, user=user, note=_("Prenotazione della sala annullata"))
+    return booking
+
+
+def room_booking_payment_settled(*, payment, status) -> None:
+    """A fee or deposit became final (``payments.signals.payment_settled``, inside its transaction): when every
+    payment due is paid the booking is confirmed; a failed, expired or cancelled one releases an approved
+    booking."""
+    from django.db.models import Q
+
+    from sportello.payments.models import Status
+
+    linked = RoomBooking.objects.select_for_update(of=("self",)).select_related(
+        "fee_payment", "deposit_payment"
+    )
+    for booking in linked.filter(Q(fee_payment=payment) | Q(deposit_payment=payment)):
+        if booking.state != State.APPROVED:
+            continue
+        if status == Status.PAID:
+            due = [p for p in (booking.fee_payment, booking.deposit_payment) if p is not None]
+            if all(p.status == Status.PAID or p.pk == payment.pk for p in due):
+                _fire(booking, "paid", actor_kind=Actor.SYSTEM)
+        else:
+            _fire(booking, "payment_failed", actor_kind=Actor.SYSTEM, note=_("Pagamento non riuscito"))
+
+
+def room_holds_release_expired(*, now=None) -> int:
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for booking in RoomBooking.objects.select_for_update(skip_locked=True).filter(
+            state=State.HELD, hold_until__lt=now
+        ):
+            _fire(booking, "expire", actor_kind=Actor.SYSTEM)
+            count += 1
+    return count
+
+
+# --- the office's records ---
+
+
+def _office_record(booking, **changes):
+    booking = _locked(booking)
+    if booking.state != State.CONFIRMED:
+        raise ValidationError(_("Si registra solo per una prenotazione confermata."))
+    for name, value in changes.items():
+        setattr(booking, name, value)
+    booking.save()
+    return booking
+
+
+@transaction.atomic
+def room_booking_keys_handed(*, booking, user, now=None):
+    RoomBookingEvent.objects.create(
+        booking=booking, actor=user, transition="keys_handed", to_state=booking.state
+    )
+    return _office_record(booking, keys_handed_at=now or timezone.now())
+
+
+@transaction.atomic
+def room_booking_keys_returned(*, booking, user, now=None):
+    if _locked(booking).keys_handed_at is None:
+        raise ValidationError(_("Le chiavi non risultano consegnate."))
+    RoomBookingEvent.objects.create(
+        booking=booking, actor=user, transition="keys_returned", to_state=booking.state
+    )
+    return _office_record(booking, keys_returned_at=now or timezone.now())
+
+
+@transaction.atomic
+def room_booking_damage_check(*, booking, user, notes: str, withheld_cents: int, now=None):
+    booking = _locked(booking)
+    if withheld_cents < 0 or withheld_cents > booking.deposit_cents:
+        raise ValidationError({"withheld": _("La trattenuta non può superare la cauzione.")})
+    if withheld_cents and not notes.strip():
+        raise ValidationError({"notes": _("Descrivi i danni che motivano la trattenuta.")})
+    RoomBookingEvent.objects.create(
+        booking=booking, actor=user, transition="damage_check", to_state=booking.state, note=notes
+    )
+    return _office_record(
+        booking,
+        damage_checked_at=now or timezone.now(),
+        damage_notes=notes.strip(),
+        deposit_withheld_cents=withheld_cents,
+    )
+
+
+@transaction.atomic
+def room_booking_deposit_refund(*, booking, user, iban: str, now=None):
+    """Record the deposit's refund (paid deposit minus what the damage check withheld), for the accounting export."""
+    from sportello.formschema.validators import validate_iban
+    from sportello.payments.models import Status
+
+    booking = _locked(booking)
+    if booking.damage_checked_at is None:
+        raise ValidationError(_("Prima registra la verifica dei danni."))
+    if booking.deposit_payment is None or booking.deposit_payment.status != Status.PAID:
+        raise ValidationError(_("La cauzione non risulta pagata."))
+    if booking.deposit_refunded_at is not None:
+        raise ValidationError(_("La restituzione della cauzione è già registrata."))
+    iban = iban.replace(" ", "").upper()
+    validate_iban(iban)
+    RoomBookingEvent.objects.create(
+        booking=booking, actor=user, transition="deposit_refund", to_state=booking.state
+    )
+    return _office_record(
+        booking,
+        deposit_refunded_at=now or timezone.now(),
+        deposit_refund_cents=booking.deposit_payment.paid_cents - booking.deposit_withheld_cents,
+        deposit_refund_iban=iban,
+    )
+
+
+@transaction.atomic
+def reserved_period_add(*, room, start, end, reason: str, user) -> RoomOccupancy:
+    """The municipality's own use of the room (council meeting, elections, maintenance), shown as taken."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indica il motivo (es. Consiglio comunale).")})
+    if end <= start:
+        raise ValidationError(_("L'orario di fine deve essere dopo quello di inizio."))
+    Room.objects.select_for_update().get(pk=room.pk)
+    _release_expired_holds(room, [(start, end)], timezone.now())
+    _insert_ranges(room, [(start, end)], reason=reason.strip()[:140], user=user)
+    return RoomOccupancy.objects.get(room=room, start=start, booking=None, active=True)
+
+
+@transaction.atomic
+def reserved_period_remove(*, occupancy, user) -> None:
+    if occupancy.booking_id is not None:
+        raise ValidationError(_("Non è un periodo riservato dal Comune."))
+    occupancy.delete()
+
+
+# --- rooms and tariffs (administrators) ---
+
+
+@transaction.atomic
+def room_save(*, room: Room) -> Room:
+    room.full_clean()
+    room.save()
+    return room
+
+
+@transaction.atomic
+def room_tariffs_save(*, room, rates: dict) -> None:
+    """``rates`` maps (category, season id or None) to cents, or None to remove the tariff (category excluded)."""
+    seasons = {s.pk for s in room.seasons.all()}
+    for (category, season_id), cents in rates.items():
+        if category not in Category.values or (season_id is not None and season_id not in seasons):
+            raise ValidationError(_("Tariffa non valida."))
+        RoomTariff.objects.filter(room=room, category=category, season_id=season_id).delete()
+        if cents is not None:
+            RoomTariff.objects.create(room=room, category=category, season_id=season_id, rate_cents=cents)
+
+
+@transaction.atomic
+def room_season_add(*, room, name, start_month, start_day, end_month, end_day) -> RoomSeason:
+    season = RoomSeason(
+        room=room,
+        name=name,
+        start_month=start_month,
+        start_day=start_day,
+        end_month=end_month,
+        end_day=end_day,
+    )
+    season.full_clean()
+    season.save()
+    return season
+
+
+@transaction.atomic
+def room_closure_add(*, room, start, end, reason="") -> RoomClosure:
+    closure = RoomClosure(room=room, start=start, end=end, reason=reason)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def election_period_add(*, municipality, name, start, end) -> ElectionPeriod:
+    period = ElectionPeriod(municipality=municipality, name=name, start=start, end=end)
+    period.full_clean()
+    period.save()
+    return period

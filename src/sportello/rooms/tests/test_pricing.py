@@ -1,0 +1,302 @@
+"""The price function over the regulation's cases: categories, season boundaries (a wrapping winter season),
+weekend and holiday surcharge, minimum charge, deposit, patronage, election mode; the refund rule; the
+regulation's checks of a range. Pure: no database."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from sportello.rooms import pricing
+from sportello.rooms.pricing import ROME, NotAdmitted, Regulation, Season, Tariffs, check_range, quote, refund
+
+WINTER = Season("invernale", (10, 15), (4, 15))
+BANDS = ((time(8), time(13)), (time(13), time(18)), (time(18), time(23)))
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), ROME)
+
+
+def tariffs(**extra) -> Tariffs:
+    values = {
+        "unit": "hour",
+        "rates": {
+            ("resident", None): 2000,
+            ("resident", "invernale"): 2500,
+            ("non_resident", None): 3000,
+            ("local_association", None): 1000,
+            ("political_party", None): 1500,
+            ("company", None): 5000,
+        },
+        "seasons": (WINTER,),
+        "weekend_surcharge_percent": 20,
+        "minimum_cents": 0,
+        "deposit_cents": 0,
+    }
+    values.update(extra)
+    return Tariffs(**values)
+
+
+TUESDAY = date(2027, 6, 8)  # summer, a working day
+SATURDAY = date(2027, 6, 12)
+
+
+def test_hours_times_rate_explained():
+    q = quote(tariffs(), category="resident", ranges=[(at(TUESDAY, 18), at(TUESDAY, 21))])
+    assert q.fee_cents == 6000 and q.deposit_cents == 0
+    (line,) = q.lines
+    assert (line.kind, line.quantity, line.unit_cents, line.amount_cents) == ("fee", 3, 2000, 6000)
+    assert line.label == "08/06/2027, 18:00-21:00: 3 ore × 20,00 €"
+
+
+@pytest.mark.parametrize(
+    "category, cents",
+    [("resident", 4000), ("non_resident", 6000), ("local_association", 2000), ("company", 10000)],
+)
+def test_rate_by_category(category, cents):
+    assert quote(tariffs(), category=category, ranges=[(at(TUESDAY, 9), at(TUESDAY, 11))]).fee_cents == cents
+
+
+def test_category_without_tariff_is_not_admitted():
+    with pytest.raises(NotAdmitted):
+        quote(tariffs(), category="school", ranges=[(at(TUESDAY, 9), at(TUESDAY, 10))])
+
+
+def test_a_started_hour_counts_whole():
+    assert (
+        quote(tariffs(), category="resident", ranges=[(at(TUESDAY, 9), at(TUESDAY, 10, 30))]).fee_cents
+        == 4000
+    )
+
+
+@pytest.mark.parametrize(
+    "day, rate",
+    [
+        (date(2027, 10, 14), 2000),  # the day before the winter season
+        (date(2027, 10, 15), 2500),  # first day of winter (inclusive)
+        (date(2028, 1, 11), 2500),  # inside the season, after the new year (the season wraps)
+        (date(2028, 4, 14), 2500),  # last day of winter (inclusive; Friday)
+        (date(2028, 4, 18), 2000),  # after it
+    ],
+)
+def test_season_boundaries_including_a_season_that_wraps_the_year(day, rate):
+    assert day.weekday() < 5
+    q = quote(tariffs(), category="resident", ranges=[(at(day, 9), at(day, 10))])
+    assert q.fee_cents == rate
+    assert ("tariffa invernale" in q.lines[0].label) == (rate == 2500)
+
+
+def test_season_falls_back_to_the_base_rate_when_the_category_has_no_seasonal_rate():
+    day = date(2028, 1, 11)
+    assert quote(tariffs(), category="non_resident", ranges=[(at(day, 9), at(day, 10))]).fee_cents == 3000
+
+
+def test_weekend_surcharge():
+    q = quote(tariffs(), category="resident", ranges=[(at(SATURDAY, 9), at(SATURDAY, 12))])
+    assert [line.kind for line in q.lines] == ["fee", "surcharge"]
+    assert q.lines[1].amount_cents == 1200  # 20% of 60.00
+    assert q.fee_cents == 7200
+
+
+def test_holiday_surcharge_on_a_working_weekday():
+    day = date(2027, 6, 2)  # Festa della Repubblica, a Wednesday
+    q = quote(tariffs(), category="resident", ranges=[(at(day, 9), at(day, 10))], holidays=lambda d: d == day)
+    assert q.fee_cents == 2400
+
+
+def test_surcharge_rounds_half_up_to_the_cent():
+    q = quote(
+        tariffs(rates={("resident", None): 333}, weekend_surcharge_percent=15),
+        category="resident",
+        ranges=[(at(SATURDAY, 9), at(SATURDAY, 10))],
+    )
+    assert q.lines[1].amount_cents == 50  # 49.95 -> 50
+    assert pricing.percent(333, 15) == 50 and pricing.percent(10, 5) == 1 and pricing.percent(9, 5) == 0
+
+
+def test_minimum_charge_per_date():
+    q = quote(
+        tariffs(minimum_cents=5000),
+        category="resident",
+        ranges=[
+            (at(TUESDAY, 9), at(TUESDAY, 10)),
+            (at(TUESDAY + timedelta(days=7), 9), at(TUESDAY + timedelta(days=7), 13)),
+        ],
+    )
+    assert [line.kind for line in q.lines] == ["fee", "minimum", "fee"]
+    assert q.lines[1].amount_cents == 3000
+    assert q.fee_cents == 5000 + 8000
+
+
+def test_minimum_does_not_make_a_free_room_paid():
+    q = quote(
+        tariffs(rates={("local_association", None): 0}, minimum_cents=5000),
+        category="local_association",
+        ranges=[(at(TUESDAY, 9), at(TUESDAY, 10))],
+    )
+    assert q.fee_cents == 0 and [line.kind for line in q.lines] == ["fee"]
+
+
+def test_deposit_is_a_separate_amount():
+    q = quote(tariffs(deposit_cents=10000), category="resident", ranges=[(at(TUESDAY, 9), at(TUESDAY, 10))])
+    assert (q.fee_cents, q.deposit_cents, q.total_cents) == (2000, 10000, 12000)
+    assert q.lines[-1].kind == "deposit"
+
+
+def test_patronage_waives_the_fee_but_not_the_deposit():
+    q = quote(
+        tariffs(deposit_cents=10000, minimum_cents=5000),
+        category="resident",
+        ranges=[(at(SATURDAY, 9), at(SATURDAY, 10))],
+        patronage=True,
+    )
+    assert [line.kind for line in q.lines] == ["fee", "surcharge", "minimum", "discount", "deposit"]
+    assert q.lines[3].amount_cents == -5000
+    assert (q.fee_cents, q.deposit_cents, q.free_reason) == (0, 10000, "patronage")
+
+
+def test_election_mode_free_for_parties_on_its_dates_fee_and_deposit():
+    in_period = date(2027, 5, 25)
+    q = quote(
+        tariffs(deposit_cents=10000),
+        category="political_party",
+        ranges=[(at(in_period, 20), at(in_period, 22))],
+        election=lambda d: date(2027, 5, 1) <= d <= date(2027, 6, 1),
+    )
+    assert (q.fee_cents, q.deposit_cents, q.free_reason) == (0, 0, "election")
+    assert [line.kind for line in q.lines] == ["fee", "discount"]
+    assert "L. 515/1993" in q.lines[1].label
+
+
+def test_election_mode_does_not_apply_outside_its_period_or_to_other_categories():
+    period = lambda d: date(2027, 5, 1) <= d <= date(2027, 6, 1)  # noqa: E731
+    outside = quote(
+        tariffs(), category="political_party", ranges=[(at(TUESDAY, 20), at(TUESDAY, 22))], election=period
+    )
+    assert outside.fee_cents == 3000
+    day = date(2027, 5, 25)
+    resident = quote(tariffs(), category="resident", ranges=[(at(day, 20), at(day, 22))], election=period)
+    assert resident.fee_cents == 4000
+
+
+@pytest.mark.parametrize(
+    "unit, start, end, expected",
+    [
+        ("hour", (9, 0), (9, 30), 1),
+        ("hour", (9, 0), (13, 0), 4),
+        ("half_day", (9, 0), (13, 0), 1),
+        ("half_day", (9, 0), (13, 30), 2),
+        ("day", (8, 0), (23, 0), 1),
+        ("band", (8, 0), (13, 0), 1),
+        ("band", (13, 0), (23, 0), 2),
+        ("band", (8, 0), (23, 0), 3),
+    ],
+)
+def test_units(unit, start, end, expected):
+    assert pricing.units(unit, at(TUESDAY, *start), at(TUESDAY, *end), BANDS) == expected
+
+
+def test_daylight_saving_night_counts_real_hours():
+    night = date(2027, 3, 28)  # clocks go forward at 02:00
+    assert pricing.units("hour", at(night, 0), at(night, 4)) == 3
+
+
+def test_band_tariff():
+    q = quote(
+        tariffs(unit="band", bands=BANDS),
+        category="resident",
+        ranges=[(at(TUESDAY, 13), at(TUESDAY, 23))],
+    )
+    assert q.fee_cents == 4000 and q.lines[0].label.endswith("2 fasce × 20,00 €")
+
+
+NOW = at(date(2027, 6, 1), 12)
+
+
+@pytest.mark.parametrize(
+    "start, cents, fragment",
+    [
+        (NOW + timedelta(days=10), 8000, "rimborso totale"),
+        (NOW + timedelta(days=3), 8000, "rimborso totale"),  # exactly the limit: still full
+        (NOW + timedelta(days=3) - timedelta(minutes=1), 4000, "50%"),
+        (NOW + timedelta(hours=1), 4000, "50%"),
+        (NOW - timedelta(minutes=1), 0, "nessun rimborso"),
+    ],
+)
+def test_refund_rule(start, cents, fragment):
+    result = refund(paid_cents=8000, start=start, now=NOW, full_refund_days=3, late_refund_percent=50)
+    assert result.cents == cents
+    assert fragment in result.explanation
+
+
+def test_refund_of_nothing_paid():
+    assert refund(paid_cents=0, start=NOW, now=NOW, full_refund_days=3, late_refund_percent=50).cents == 0
+
+
+REG = Regulation(
+    unit="hour",
+    weekdays=frozenset(range(6)),
+    opens_at=time(8),
+    closes_at=time(23),
+    min_units=1,
+    max_units=4,
+    min_notice_days=3,
+    max_notice_days=90,
+    closures=((date(2027, 8, 1), date(2027, 8, 31)),),
+)
+HOLIDAYS = lambda d: d == date(2027, 6, 2)  # noqa: E731
+
+
+def _errors(start, end, regulation=REG):
+    return check_range(regulation, start, end, now=NOW, holidays=HOLIDAYS)
+
+
+def test_regulation_accepts_a_valid_range():
+    assert _errors(at(TUESDAY, 18), at(TUESDAY, 21, 30)) == []
+
+
+@pytest.mark.parametrize(
+    "start, end, fragment",
+    [
+        (at(TUESDAY, 18), at(TUESDAY, 18), "fine deve essere dopo"),
+        (at(date(2027, 6, 13), 9), at(date(2027, 6, 13), 10), "giorno della settimana"),  # Sunday
+        (at(date(2027, 6, 2), 9), at(date(2027, 6, 2), 10), "festivi"),
+        (at(date(2027, 8, 10), 9), at(date(2027, 8, 10), 10), "chiusa in questa data"),
+        (at(TUESDAY, 7), at(TUESDAY, 9), "dalle 08:00 alle 23:00"),
+        (at(TUESDAY, 9, 15), at(TUESDAY, 10), "mezz'ora"),
+        (at(TUESDAY, 9), at(TUESDAY, 14), "tra 1 e 4"),
+        (at(date(2027, 6, 3), 9), at(date(2027, 6, 3), 10), "preavviso di almeno 3"),
+        (at(date(2027, 9, 1), 9), at(date(2027, 9, 1), 10), "massimo 90"),
+    ],
+)
+def test_regulation_refusals(start, end, fragment):
+    errors = _errors(start, end)
+    assert any(fragment in error for error in errors), errors
+
+
+def test_band_unit_wants_whole_bands_and_day_unit_the_whole_day():
+    bands = Regulation(**{**REG.__dict__, "unit": "band", "bands": BANDS, "max_units": 3})
+    assert _errors(at(TUESDAY, 13), at(TUESDAY, 18), bands) == []
+    assert any("fasce" in e for e in _errors(at(TUESDAY, 14), at(TUESDAY, 18), bands))
+    day = Regulation(**{**REG.__dict__, "unit": "day", "max_units": 1})
+    assert _errors(at(TUESDAY, 8), at(TUESDAY, 23), day) == []
+    assert any("intera giornata" in e for e in _errors(at(TUESDAY, 9), at(TUESDAY, 23), day))
+
+
+def test_choices_follow_the_unit():
+    bands = Regulation(**{**REG.__dict__, "unit": "band", "bands": BANDS, "max_units": 2})
+    assert [(s.hour, e.hour) for s, e in pricing.choices(bands, TUESDAY)] == [
+        (8, 13),
+        (8, 18),
+        (13, 18),
+        (13, 23),
+        (18, 23),
+    ]
+    hours = pricing.choices(REG, TUESDAY)
+    assert (at(TUESDAY, 8), at(TUESDAY, 8, 30)) in hours
+    assert (at(TUESDAY, 19), at(TUESDAY, 23)) in hours
+    assert (at(TUESDAY, 18), at(TUESDAY, 23)) not in hours  # 5 hours > max 4
+
+
+def test_euro():
+    assert pricing.euro(123456) == "1.234,56 €" and pricing.euro(-5) == "-0,05 €"
