@@ -12,8 +12,8 @@ from sportello.demo.catalog import load_demo_services
 from sportello.demo.io import load_demo_io
 from sportello.demo.logos import shield_png
 from sportello.demo.payments import load_demo_payments
-from sportello.demo.subscriptions import load_demo_subscriptions
 from sportello.demo.rooms import load_demo_rooms
+from sportello.demo.subscriptions import load_demo_subscriptions
 from sportello.municipalities.models import FaqEntry, Municipality
 
 
