@@ -27,7 +27,7 @@ def test_admin_creates_previews_privately_and_publishes_a_service(page, browser,
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Accedi").click()
 
-    page.locator(".sportello-sidebar").get_by_role("link", name="Servizi").click()
+    page.locator(".sportello-sidebar").get_by_role("link", name="Servizi", exact=True).click()
     page.get_by_role("link", name="Nuovo servizio").click()
     # Step 1: Dati generali
     page.get_by_label("Nome del servizio").fill("Segnalazione buche stradali")
