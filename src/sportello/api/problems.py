@@ -7,7 +7,7 @@ path or municipality, an unhandled error) is rewritten by ``ApiMiddleware``.
 import json
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +53,13 @@ def problem(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def validation_error(error: ValidationError) -> exceptions.ValidationError:
+    """A domain service's ``ValidationError`` as the API's 400, field by field where the service named fields."""
+    return exceptions.ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
 
 
 def _flatten(detail) -> dict[str, list[str]]:

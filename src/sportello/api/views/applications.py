@@ -19,7 +19,7 @@ from sportello.core.downloads import file_download
 from sportello.integrations.models import Scope
 
 from ..pagination import Cursor
-from ..problems import problem
+from ..problems import problem, validation_error
 from ..serializers import (
     ApplicationDetailSerializer,
     ApplicationEventSerializer,
@@ -157,9 +157,7 @@ class ApplicationMessages(ApplicationRows):
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(_("Non sei abilitato su questo servizio.")) from error
         except ValidationError as error:
-            raise exceptions.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            ) from error
+            raise validation_error(error) from error
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
@@ -241,9 +239,7 @@ class ApplicationTransitions(ApplicationMixin, ApiView):
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(_("Non sei abilitato su questo servizio.")) from error
         except ValidationError as error:
-            raise exceptions.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            ) from error
+            raise validation_error(error) from error
         application = selectors.application_get_for_staff(
             user=request.user, municipality=request._request.municipality, pk=application.pk
         )

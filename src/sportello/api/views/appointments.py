@@ -27,7 +27,7 @@ from sportello.scheduling.models import Appointment, Calendar
 from sportello.scheduling.states import Actor, State
 
 from ..pagination import Cursor
-from ..problems import problem
+from ..problems import problem, validation_error
 from ..serializers import (
     AppointmentCreateSerializer,
     AppointmentDetailSerializer,
@@ -57,12 +57,6 @@ def _detail(request, pk) -> Appointment:
     if appointment is None:
         raise Http404
     return appointment
-
-
-def _validation_error(error: ValidationError):
-    return exceptions.ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    )
 
 
 class AppointmentList(ApiView, ListAPIView):
@@ -146,7 +140,7 @@ class AppointmentList(ApiView, ListAPIView):
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(_("Non gestisci questo calendario.")) from error
         except ValidationError as error:
-            raise _validation_error(error) from error
+            raise validation_error(error) from error
         return Response(
             AppointmentDetailSerializer(_detail(request, appointment.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -241,7 +235,7 @@ class AppointmentTransitions(ApiView):
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(_("Non gestisci questo calendario.")) from error
         except ValidationError as error:
-            raise _validation_error(error) from error
+            raise validation_error(error) from error
         return Response(
             AppointmentDetailSerializer(_detail(request, appointment.pk)).data, status=status.HTTP_201_CREATED
         )
