@@ -498,6 +498,11 @@ def application_message_post(
 # --- statistics ---
 
 
+def _month(value) -> date:
+    """``TruncMonth`` gives a datetime on PostgreSQL and a date on SQLite."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _seconds(value) -> int:
     if value is None:
         return 0
@@ -531,8 +536,7 @@ def statistics_refresh(*, municipality) -> StatisticsSnapshot:
     )
     rows = {}
     for group in groups:
-        month = group["month"]
-        month = month.date() if isinstance(month, datetime) else month
+        month = _month(group["month"])
         key = (group["service_id"], group["state"], month)
         row = rows.setdefault(
             key, StatisticsRow(snapshot=snapshot, service_id=key[0], state=key[1], month=month, count=0)
@@ -558,9 +562,7 @@ def statistics_refresh(*, municipality) -> StatisticsSnapshot:
             .annotate(n=Count("pk"))
         )
         for group in overdue:
-            month = group["month"]
-            month = month.date() if isinstance(month, datetime) else month
-            rows[(service_id, group["state"], month)].overdue_count += group["n"]
+            rows[(service_id, group["state"], _month(group["month"]))].overdue_count += group["n"]
     snapshot.rows.all().delete()
     StatisticsRow.objects.bulk_create(rows.values(), batch_size=2000)
     snapshot.refreshed_at = now
