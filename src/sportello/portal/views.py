@@ -207,10 +207,10 @@ def service_start(request, service_slug: str):
             {"service": service, "enrolment": enrolment},
             status=409,
         )
+    if rooms_bound(service):  # "Prenotazione spazi comunali": the public rooms (SPID is asked at the request)
+        return redirect(tenant_reverse("portal:room_list", request.municipality))
     if not level_satisfies(citizen_level(request), service.access_level):
         return redirect(login_url(request, next_url=request.get_full_path(), level=service.access_level))
-    if rooms_bound(service):  # "Prenotazione spazi comunali": the rooms bound to it, not a form
-        return redirect(tenant_reverse("portal:room_list", request.municipality))
     from .booking import first_step_url  # booking imports this module
 
     booking_url = first_step_url(request, service)
