@@ -527,7 +527,8 @@ def room_booking_payment_settled(*, payment, status, now=None) -> None:
         "room", "fee_payment", "deposit_payment"
     )
     condition = Q(fee_payment=payment) | Q(deposit_payment=payment) | Q(replaced_payments=payment)
-    for booking in linked.filter(condition).distinct():
+    ids = RoomBooking.objects.filter(condition).values("pk")  # a subquery: FOR UPDATE refuses DISTINCT
+    for booking in linked.filter(pk__in=ids):
         kind = _current(booking, payment)
         if status == Status.PAID:
             if booking.state != State.APPROVED:

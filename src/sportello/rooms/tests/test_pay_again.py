@@ -176,3 +176,19 @@ def test_citizen_sees_pay_again_in_the_list_and_the_booking_and_uses_it(
         "Paga di nuovo"
         not in client.get(f"/comune-di-mori/it/spazi/prenotazioni/{failed.uid}/").content.decode()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_pay_again_creates_one_set_of_new_positions(room, citizen, mori_operator, mori_payments):
+    from sportello.payments.models import Payment
+
+    from .test_constraint import race
+
+    booking = _approved(room, citizen, mori_operator)
+    _status(booking.fee_payment, Status.EXPIRED)
+    outcomes = race(
+        lambda i: services.room_booking_pay_again(booking=booking, citizen=citizen).fee_payment_id, count=4
+    )
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert Payment.objects.filter(purpose="room:fee").count() == 2  # the expired one and one new
+    assert _reload(booking).replaced_payments.count() == 1
