@@ -381,18 +381,29 @@ def room_booking_pay(request, uid, payment_pk):
     return redirect(url)
 
 
+def _citizen_action(request, booking, action, *, done: str, refused: str):
+    """Run a citizen's action on their booking; the refusal's reasons (or ``refused``) as a message."""
+    try:
+        action()
+    except (ValidationError, TransitionNotAllowed) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [])) or refused)
+    else:
+        messages.success(request, done)
+    return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+
+
 @require_POST
 @citizen_required(LEVEL)
 def room_booking_pay_again(request, uid):
     """ "Paga di nuovo" after a failed or expired payment: new notices with the same amounts, then pay them."""
     booking = _own(request, uid)
-    try:
-        rooms.room_booking_pay_again(booking=booking, citizen=request.user)
-    except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [])) or _("Non si può pagare di nuovo."))
-    else:
-        messages.success(request, _("Nuovo avviso di pagamento creato: ora puoi pagare."))
-    return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+    return _citizen_action(
+        request,
+        booking,
+        lambda: rooms.room_booking_pay_again(booking=booking, citizen=request.user),
+        done=_("Nuovo avviso di pagamento creato: ora puoi pagare."),
+        refused=_("Non si può pagare di nuovo."),
+    )
 
 
 @never_cache
@@ -411,16 +422,13 @@ def room_booking_return(request, uid):
 @citizen_required(LEVEL)
 def room_booking_cancel(request, uid):
     booking = _own(request, uid)
-    try:
-        rooms.room_booking_cancel(booking=booking, user=request.user)
-    except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(
-            request,
-            " ".join(getattr(error, "messages", [])) or _("Questa prenotazione non si può annullare."),
-        )
-    else:
-        messages.success(request, _("Prenotazione annullata."))
-    return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+    return _citizen_action(
+        request,
+        booking,
+        lambda: rooms.room_booking_cancel(booking=booking, user=request.user),
+        done=_("Prenotazione annullata."),
+        refused=_("Questa prenotazione non si può annullare."),
+    )
 
 
 @never_cache

@@ -349,24 +349,24 @@ def _create_payments(booking, *, actor=None):
     today = timezone.localdate()
     first_day = timezone.localtime(booking.first_start).date()
     due = max(today, min(today + timedelta(days=7), first_day - timedelta(days=1)))
-    if booking.fee_cents:
-        budget = {
-            "description": _("Uso sala %(room)s") % {"room": room.name},
-            "capitolo": room.fee_capitolo,
-            "taxonomy_code": room.fee_taxonomy_code,
-        }
-        booking.fee_payment = _position(
-            booking, kind="fee", lines=[(budget, booking.fee_cents)], due=due, actor=actor
-        )
-    if booking.deposit_cents:
-        budget = {
-            "description": _("Cauzione sala %(room)s") % {"room": room.name},
-            "capitolo": room.deposit_capitolo,
-            "taxonomy_code": room.deposit_taxonomy_code,
-        }
-        booking.deposit_payment = _position(
-            booking, kind="deposit", lines=[(budget, booking.deposit_cents)], due=due, actor=actor
-        )
+    for kind, cents, label, capitolo, taxonomy_code in (
+        ("fee", booking.fee_cents, _("Uso sala %(room)s"), room.fee_capitolo, room.fee_taxonomy_code),
+        (
+            "deposit",
+            booking.deposit_cents,
+            _("Cauzione sala %(room)s"),
+            room.deposit_capitolo,
+            room.deposit_taxonomy_code,
+        ),
+    ):
+        if cents:
+            budget = {
+                "description": label % {"room": room.name},
+                "capitolo": capitolo,
+                "taxonomy_code": taxonomy_code,
+            }
+            position = _position(booking, kind=kind, lines=[(budget, cents)], due=due, actor=actor)
+            setattr(booking, f"{kind}_payment", position)
     booking.save(update_fields=["fee_payment", "deposit_payment", "updated_at"])
 
 

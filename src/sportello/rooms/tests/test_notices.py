@@ -164,7 +164,8 @@ def test_no_reminders_when_the_room_asks_none_and_cancel_drops_them(card, room, 
     assert not RoomReminder.objects.filter(booking=booking).exists()
 
 
-def test_due_reminders_are_sent_once_with_the_date_as_due_date(card, room, giulia, mori_payments):
+def test_due_reminders_are_sent_once_with_the_date_as_due_date(card, room, giulia, mori_payments, settings):
+    assert "sportello.rooms.tasks.room_reminders_send" in [p for p, _i in settings.PERIODIC_TASKS.values()]
     ranges = [(at(18), at(21)), (at(18, days=14), at(21, days=14))]
     booking = _confirmed(room, giulia, ranges)
     first = RoomReminder.objects.filter(booking=booking).order_by("send_at").first()
