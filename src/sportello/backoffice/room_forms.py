@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sportello.catalog.constants import Kind
+from sportello.catalog.models import Service
 from sportello.formschema.build import FileValidator
 from sportello.rooms.models import Room
 
@@ -33,6 +35,7 @@ class RoomForm(forms.ModelForm):
             "accessibility",
             "regulation",
             "published",
+            "service",
             "coordinators",
             "weekdays",
             "opens_at",
@@ -45,6 +48,8 @@ class RoomForm(forms.ModelForm):
             "max_notice_days",
             "moderated",
             "hold_minutes",
+            "payment_grace_hours",
+            "reminder_hours",
             "full_refund_days",
             "late_refund_percent",
             "weekend_surcharge_percent",
@@ -68,6 +73,9 @@ class RoomForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["coordinators"].queryset = operators
         self.fields["coordinators"].required = False
+        self.fields["service"].queryset = Service.objects.for_municipality(self.instance.municipality).filter(
+            kind=Kind.ROOM
+        )
 
     def clean_regulation(self):
         upload = self.cleaned_data.get("regulation")

@@ -1,10 +1,10 @@
-"""Demo: the CIE and parking permit services of each municipality bound to the IO sandbox ("App IO (demo)")."""
+"""Demo: the CIE, parking permit and rooms services of each municipality bound to the IO sandbox ("App IO (demo)")."""
 
 from sportello.catalog.models import Service
 from sportello.notifications.models import IOProvider
 from sportello.notifications.services import io_binding_get, io_binding_save
 
-IO_SERVICES = ("carta-identita-elettronica", "permesso-sosta-residenti")
+IO_SERVICES = ("carta-identita-elettronica", "permesso-sosta-residenti", "prenotazione-spazi-comunali")
 DEMO_KEY = "demo-io-sandbox-key"  # the sandbox wants a key like IO does; it is no secret
 
 

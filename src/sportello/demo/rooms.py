@@ -1,4 +1,4 @@
-"""Demo rooms: the "Sala consiliare" (moderated, tariffs by applicant category and a winter season with heating,
+"""Demo rooms, bound to the catalogue's "Prenotazione spazi comunali": the "Sala consiliare" (moderated, tariffs by applicant category and a winter season with heating,
 weekend surcharge, minimum charge, deposit) and a meeting room free for associations; two existing bookings and
 one council meeting reserved by the municipality, so the calendars show taken times.
 
@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from sportello.accounts.models import User
+from sportello.catalog.models import Service
 from sportello.rooms import pricing
 from sportello.rooms.models import Room, RoomBooking, RoomOccupancy, RoomSeason, RoomTariff
 from sportello.rooms.states import State
@@ -158,5 +159,9 @@ def load_demo_rooms(municipality, *, town: str) -> list[str]:
             category="local_association",
             purpose="Riunione del direttivo",
         )
+    # The catalogue's "Prenotazione spazi comunali" leads to the rooms (and its App IO binding carries their notices).
+    card = Service.objects.for_municipality(municipality).filter(slug="prenotazione-spazi-comunali").first()
+    if card is not None:
+        Room.objects.for_municipality(municipality).filter(service__isnull=True).update(service=card)
     base = f"/{municipality.slug}/it/spazi/"
     return [f"{municipality.name}: rooms {base}{council.slug}/ (moderated) and {base}{meeting.slug}/ (free)"]

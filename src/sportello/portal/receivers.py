@@ -1,5 +1,5 @@
 """Every change the cached public pages show retires them (``core.pagecache``), inside the change's transaction:
-the municipality's data, its services and their deadlines, its FAQ."""
+the municipality's data, its services and their deadlines, its FAQ, its rooms (bound to a service card)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from sportello.catalog.models import Service, ServiceDeadline
 from sportello.core.pagecache import version_bump
 from sportello.municipalities.models import FaqEntry, Municipality
+from sportello.rooms.models import Room
 
 
 @receiver(post_save, sender=Municipality)
@@ -19,6 +20,8 @@ def municipality_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Service)
 @receiver(post_save, sender=FaqEntry)
 @receiver(post_delete, sender=FaqEntry)
+@receiver(post_save, sender=Room)  # a room bound to a service (or published) changes its "Accedi al servizio"
+@receiver(post_delete, sender=Room)
 def municipality_content_changed(sender, instance, **kwargs):
     version_bump(instance.municipality_id)
 

@@ -57,7 +57,15 @@ def _url(request, name, **kwargs):
 
 
 def room_list(request):
-    return render(request, "portal/rooms/list.html", {"rooms": selectors.public_rooms(request.municipality)})
+    public = list(selectors.public_rooms(request.municipality))
+    services = {room.service_id: room.service for room in public if _service_card(room)}
+    return render(request, "portal/rooms/list.html", {"rooms": public, "services": list(services.values())})
+
+
+def _service_card(room):
+    """The catalogue card bound to the room, when the public can see it (its page links back to the rooms)."""
+    service = room.service
+    return service if service is not None and service.status == "published" else None
 
 
 def _parse_day(value, default):
@@ -161,6 +169,7 @@ def room_detail(request, room_slug):
     week = selectors.room_days(room, week_start, week_start + timedelta(days=6), taken_label=taken_label)
     context = {
         "room": room,
+        "service_card": _service_card(room),
         "form": form,
         "steps": _steps(0),
         "seasons": seasons,
@@ -226,12 +235,26 @@ class DetailsForm(forms.Form):
     legal_representative = forms.CharField(
         label=gettext_lazy("Legale rappresentante"), max_length=200, required=False
     )
+    patronage_requested = forms.BooleanField(
+        label=gettext_lazy("Chiedo il patrocinio del Comune per l'iniziativa"), required=False
+    )
+    patronage_motivation = forms.CharField(
+        label=gettext_lazy("Perché l'iniziativa merita il patrocinio"),
+        help_text=gettext_lazy(
+            "Se l'ufficio concede il patrocinio la tariffa non è dovuta; la cauzione resta. Massimo 1000 caratteri."
+        ),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, room, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["equipment"].choices = [(e, e) for e in room.equipment_list]
         if not room.equipment_list:
             del self.fields["equipment"]
+        if not room.moderated:  # nobody reviews the request: patronage is asked to the office another way
+            del self.fields["patronage_requested"], self.fields["patronage_motivation"]
 
 
 def _held_or_back(request, booking):
@@ -263,6 +286,8 @@ def room_booking_details(request, uid):
             "organisation_name",
             "organisation_fiscal_code",
             "legal_representative",
+            "patronage_requested",
+            "patronage_motivation",
         )
     }
     form = DetailsForm(request.POST or None, room=booking.room, initial=initial)
@@ -356,6 +381,31 @@ def room_booking_pay(request, uid, payment_pk):
     return redirect(url)
 
 
+def _citizen_action(request, booking, action, *, done: str, refused: str):
+    """Run a citizen's action on their booking; the refusal's reasons (or ``refused``) as a message."""
+    try:
+        action()
+    except (ValidationError, TransitionNotAllowed) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [])) or refused)
+    else:
+        messages.success(request, done)
+    return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+
+
+@require_POST
+@citizen_required(LEVEL)
+def room_booking_pay_again(request, uid):
+    """ "Paga di nuovo" after a failed or expired payment: new notices with the same amounts, then pay them."""
+    booking = _own(request, uid)
+    return _citizen_action(
+        request,
+        booking,
+        lambda: rooms.room_booking_pay_again(booking=booking, citizen=request.user),
+        done=_("Nuovo avviso di pagamento creato: ora puoi pagare."),
+        refused=_("Non si può pagare di nuovo."),
+    )
+
+
 @never_cache
 @citizen_required(LEVEL)
 def room_booking_return(request, uid):
@@ -372,16 +422,13 @@ def room_booking_return(request, uid):
 @citizen_required(LEVEL)
 def room_booking_cancel(request, uid):
     booking = _own(request, uid)
-    try:
-        rooms.room_booking_cancel(booking=booking, user=request.user)
-    except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(
-            request,
-            " ".join(getattr(error, "messages", [])) or _("Questa prenotazione non si può annullare."),
-        )
-    else:
-        messages.success(request, _("Prenotazione annullata."))
-    return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+    return _citizen_action(
+        request,
+        booking,
+        lambda: rooms.room_booking_cancel(booking=booking, user=request.user),
+        done=_("Prenotazione annullata."),
+        refused=_("Questa prenotazione non si può annullare."),
+    )
 
 
 @never_cache

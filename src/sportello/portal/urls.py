@@ -47,6 +47,11 @@ urlpatterns = [
     path(
         "spazi/prenotazioni/<uuid:uid>/paga/<int:payment_pk>", rooms.room_booking_pay, name="room_booking_pay"
     ),
+    path(
+        "spazi/prenotazioni/<uuid:uid>/paga-di-nuovo",
+        rooms.room_booking_pay_again,
+        name="room_booking_pay_again",
+    ),
     path("spazi/prenotazioni/<uuid:uid>/esito/", rooms.room_booking_return, name="room_booking_return"),
     path("spazi/prenotazioni/<uuid:uid>/annulla", rooms.room_booking_cancel, name="room_booking_cancel"),
     path("spazi/prenotazioni/<uuid:uid>/prenotazione.ics", rooms.room_booking_ics, name="room_booking_ics"),

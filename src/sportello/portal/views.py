@@ -25,6 +25,7 @@ from sportello.core.urlutils import tenant_reverse
 from sportello.identity.levels import level_satisfies
 from sportello.identity.session import citizen_level, login_url
 from sportello.municipalities.selectors import municipality_search
+from sportello.rooms.selectors import rooms_bound
 from sportello.subscriptions.selectors import enrolment_status
 
 from .applications import application_first_page
@@ -133,6 +134,7 @@ def service_detail(request, service_slug: str):
             "indexable": is_indexable(status),
             "deadlines": list(service.deadlines.all()),
             "enrolment": enrolment,
+            "rooms_bound": rooms_bound(service),
             "Status": Status,
             "jsonld": jsonld,
         },
@@ -205,6 +207,8 @@ def service_start(request, service_slug: str):
             {"service": service, "enrolment": enrolment},
             status=409,
         )
+    if rooms_bound(service):  # "Prenotazione spazi comunali": the public rooms (SPID is asked at the request)
+        return redirect(tenant_reverse("portal:room_list", request.municipality))
     if not level_satisfies(citizen_level(request), service.access_level):
         return redirect(login_url(request, next_url=request.get_full_path(), level=service.access_level))
     from .booking import first_step_url  # booking imports this module

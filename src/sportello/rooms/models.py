@@ -75,6 +75,20 @@ class Room(models.Model):
     accessibility = models.TextField(_("accessibilità"), blank=True)
     regulation = models.FileField(_("regolamento (PDF)"), upload_to="rooms/regulations/", blank=True)
     published = models.BooleanField(_("pubblicata"), default=True)
+    # The catalogue's service card of the rooms ("Prenotazione spazi comunali"): its "Accedi al servizio" leads to
+    # the rooms, the room pages link back to it, and its App IO binding carries the room notices.
+    service = models.ForeignKey(
+        "catalog.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rooms",
+        limit_choices_to={"kind": "room"},
+        verbose_name=_("servizio del catalogo"),
+        help_text=_(
+            "La scheda del servizio che porta a questa sala; il suo collegamento ad App IO vale anche qui."
+        ),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_rooms", verbose_name=_("coordinatori")
     )
@@ -93,6 +107,14 @@ class Room(models.Model):
     max_notice_days = models.PositiveSmallIntegerField(_("preavviso massimo (giorni)"), default=180)
     moderated = models.BooleanField(_("richieste approvate dall'ufficio"), default=True)
     hold_minutes = models.PositiveSmallIntegerField(_("tenuta durante la compilazione (minuti)"), default=30)
+    payment_grace_hours = models.PositiveSmallIntegerField(
+        _("tempo per pagare di nuovo dopo un pagamento non riuscito (ore)"),
+        default=48,
+        help_text=_("La sala resta tenuta per questo tempo, mai oltre l'inizio della prenotazione."),
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("promemoria al richiedente (ore prima di ogni data; 0 = nessuno)"), default=24
+    )
     # Cancellation rule: full refund up to N days before, then the given percentage.
     full_refund_days = models.PositiveSmallIntegerField(_("rimborso totale fino a (giorni prima)"), default=3)
     late_refund_percent = models.PositiveSmallIntegerField(
@@ -135,6 +157,14 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.service_id and (
+            self.service.municipality_id != self.municipality_id or self.service.kind != "room"
+        ):
+            raise ValidationError({"service": _("Scegli un servizio «Prenotazione spazi» di questo Comune.")})
 
     @property
     def equipment_list(self) -> list[str]:
@@ -279,6 +309,8 @@ class RoomBooking(models.Model):
     equipment = models.JSONField(_("dotazioni richieste"), default=list, blank=True)
     declarations = models.JSONField(default=list, blank=True)
     patronage = models.BooleanField(_("patrocinio del Comune"), default=False)
+    patronage_requested = models.BooleanField(_("patrocinio richiesto"), default=False)
+    patronage_motivation = models.TextField(_("motivazione della richiesta di patrocinio"), blank=True)
     # Price (the quote computed when the request was sent: explained lines, in cents)
     quote = models.JSONField(default=dict, blank=True)
     fee_cents = models.PositiveIntegerField(default=0)
@@ -292,6 +324,14 @@ class RoomBooking(models.Model):
         null=True,
         blank=True,
         related_name="room_deposit_bookings",
+    )
+    # A payment failed or expired: the booking stays held until then, and the citizen can pay again.
+    payment_grace_until = models.DateTimeField(_("si può pagare di nuovo fino al"), null=True, blank=True)
+    # Positions replaced by "Paga di nuovo": a late "paid" on one of them still finds its booking.
+    replaced_payments = models.ManyToManyField("payments.Payment", blank=True, related_name="+")
+    # Paid when the booking could no longer use it (released, or paid twice): to be refunded by the office.
+    late_paid_cents = models.PositiveIntegerField(
+        _("pagato in ritardo, da rimborsare (centesimi)"), default=0
     )
     motivation = models.TextField(_("motivazione"), blank=True)
     refund_cents = models.PositiveIntegerField(_("rimborso della tariffa (centesimi)"), null=True, blank=True)
@@ -328,6 +368,19 @@ class RoomBooking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE
+
+    @property
+    def can_pay_again(self) -> bool:
+        """A payment failed or expired and the grace period still lasts: "Paga di nuovo" is offered."""
+        from django.utils import timezone
+
+        failed = ("failed", "expired", "cancelled")
+        return (
+            self.state == State.APPROVED
+            and self.payment_grace_until is not None
+            and self.payment_grace_until > timezone.now()
+            and any(p is not None and p.status in failed for p in (self.fee_payment, self.deposit_payment))
+        )
 
 
 class RoomOccupancy(models.Model):
@@ -379,3 +432,18 @@ class RoomBookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.transition}"
+
+
+class RoomReminder(models.Model):
+    """The reminder of one date of a confirmed booking, sent once by the periodic task (as appointments')."""
+
+    booking = models.ForeignKey(RoomBooking, on_delete=models.CASCADE, related_name="reminders")
+    occupancy = models.OneToOneField(RoomOccupancy, on_delete=models.CASCADE, related_name="reminder")
+    send_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "send_at"], name="room_reminder_due")]
+
+    def __str__(self) -> str:
+        return f"{self.occupancy_id} @ {self.send_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from . import pricing
+from . import availability, pricing
 from .models import Room, RoomBooking, RoomOccupancy
 from .services import is_holiday, regulation
 from .states import ACTIVE, State
@@ -18,7 +18,18 @@ ROME = pricing.ROME
 
 
 def public_rooms(municipality):
-    return Room.objects.for_municipality(municipality).filter(published=True).prefetch_related("tariffs")
+    return (
+        Room.objects.for_municipality(municipality)
+        .filter(published=True)
+        .select_related("service")
+        .prefetch_related("tariffs")
+    )
+
+
+def rooms_bound(service) -> bool:
+    """Whether the catalogue ``service`` is a rooms service with published rooms bound to it: then its
+    "Accedi al servizio" leads to the rooms instead of a form."""
+    return service.kind == "room" and Room.objects.filter(service=service, published=True).exists()
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class Day:
     opens: str
     closes: str
     taken: list[Taken]
+    status: str = availability.FREE  # closed | free | partly | full (availability.day_status)
 
     @property
     def taken_minutes(self) -> int:
@@ -69,13 +81,20 @@ def room_days(room, first: date, last: date, *, taken_label: str) -> list[Day]:
             and not (rules.holidays_closed and is_holiday(current))
             and not any(a <= current <= b for a, b in rules.closures)
         )
+        taken = by_day.get(current, [])
+        status = availability.day_status(
+            is_open=is_open,
+            offered=pricing.choices(rules, current) if is_open else (),
+            taken=[(t.start, t.end) for t in taken],
+        )
         days.append(
             Day(
                 current,
                 is_open,
                 rules.opens_at.strftime("%H:%M"),
                 rules.closes_at.strftime("%H:%M"),
-                by_day.get(current, []),
+                taken,
+                status,
             )
         )
         current += timedelta(days=1)

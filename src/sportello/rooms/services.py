@@ -25,6 +25,7 @@ from .models import (
     RoomBookingEvent,
     RoomClosure,
     RoomOccupancy,
+    RoomReminder,
     RoomSeason,
     RoomTariff,
 )
@@ -124,10 +125,29 @@ def _fire(booking, name, *, actor_kind, user=None, note=""):
     booking.sequence += 1
     if target not in ACTIVE:
         booking.hold_until = None
+        booking.payment_grace_until = None
         booking.occupancies.update(active=False)
+        RoomReminder.objects.filter(booking=booking, sent_at__isnull=True).delete()
+    if target == State.CONFIRMED:
+        booking.payment_grace_until = None
+        _reminders_schedule(booking)
     booking.save()
     room_booking_notify.enqueue(event_id=event.pk)  # in this transaction: sent if and only if it commits
     return booking
+
+
+def _reminders_schedule(booking) -> None:
+    """One reminder per date of a confirmed booking, ``room.reminder_hours`` before it (none already due)."""
+    hours = booking.room.reminder_hours
+    if not hours:
+        return
+    now = timezone.now()
+    for occupancy in booking.occupancies.filter(active=True):
+        send_at = occupancy.start - timedelta(hours=hours)
+        if send_at > now:
+            RoomReminder.objects.get_or_create(
+                occupancy=occupancy, defaults={"booking": booking, "send_at": send_at}
+            )
 
 
 def _locked(booking) -> RoomBooking:
@@ -259,6 +279,15 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
         for name in ("organisation_name", "organisation_fiscal_code", "legal_representative"):
             if not values.get(name):
                 errors[name] = _("Obbligatorio per un'associazione, un ente o un'impresa.")
+    if values.get("patronage_requested"):
+        if not booking.room.moderated:
+            errors["patronage_requested"] = _(
+                "Per questa sala il patrocinio non si chiede nella prenotazione."
+            )
+        elif not (values.get("patronage_motivation") or "").strip():
+            errors["patronage_motivation"] = _("Spiega in breve perché chiedi il patrocinio.")
+        elif len(values["patronage_motivation"]) > 1000:
+            errors["patronage_motivation"] = _("Al massimo 1000 caratteri.")
     unknown = set(values.get("equipment", [])) - set(booking.room.equipment_list)
     if unknown:
         errors["equipment"] = _("Dotazione non disponibile in questa sala.")
@@ -274,11 +303,14 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
         "organisation_name",
         "organisation_fiscal_code",
         "legal_representative",
+        "patronage_requested",
+        "patronage_motivation",
     ):
         if name in values:
             setattr(booking, name, values[name] if values[name] is not None else getattr(booking, name))
     if booking.applicant_kind == ApplicantKind.PERSON:
         booking.organisation_name = booking.organisation_fiscal_code = booking.legal_representative = ""
+    booking.patronage_motivation = booking.patronage_motivation.strip() if booking.patronage_requested else ""
     booking.save()
     return booking
 
@@ -289,56 +321,52 @@ def _debtor(booking):
     return booking.applicant_fiscal_code, booking.applicant_name
 
 
-def _create_payments(booking, *, actor=None):
-    """The fee and the deposit as two debt positions through the payments domain, linked from the booking."""
+def _position(booking, *, kind, lines, due, actor=None):
+    """One debt position of ``booking`` (``kind``: fee or deposit) through the payments domain."""
     from sportello.payments import services as payments
 
+    room = booking.room
+    first_day = timezone.localtime(booking.first_start).date()
+    label = f"{room.name} {first_day:%d/%m/%Y}"
+    fiscal_code, name = _debtor(booking)
+    description = _("Tariffa %(label)s") if kind == "fee" else _("Cauzione %(label)s")
+    return payments.payment_position_create(
+        municipality=booking.municipality,
+        lines=lines,
+        description=description % {"label": label},
+        purpose=f"room:{kind}",
+        due_date=due,
+        debtor_fiscal_code=fiscal_code,
+        debtor_name=name,
+        debtor_email=booking.applicant_email,
+        actor=actor,
+    )
+
+
+def _create_payments(booking, *, actor=None):
+    """The fee and the deposit as two debt positions through the payments domain, linked from the booking."""
     room = booking.room
     today = timezone.localdate()
     first_day = timezone.localtime(booking.first_start).date()
     due = max(today, min(today + timedelta(days=7), first_day - timedelta(days=1)))
-    fiscal_code, name = _debtor(booking)
-    common = {
-        "municipality": booking.municipality,
-        "due_date": due,
-        "debtor_fiscal_code": fiscal_code,
-        "debtor_name": name,
-        "debtor_email": booking.applicant_email,
-        "actor": actor,
-    }
-    label = f"{room.name} {first_day:%d/%m/%Y}"
-    if booking.fee_cents:
-        booking.fee_payment = payments.payment_position_create(
-            lines=[
-                (
-                    {
-                        "description": _("Uso sala %(room)s") % {"room": room.name},
-                        "capitolo": room.fee_capitolo,
-                        "taxonomy_code": room.fee_taxonomy_code,
-                    },
-                    booking.fee_cents,
-                )
-            ],
-            description=_("Tariffa %(label)s") % {"label": label},
-            purpose="room:fee",
-            **common,
-        )
-    if booking.deposit_cents:
-        booking.deposit_payment = payments.payment_position_create(
-            lines=[
-                (
-                    {
-                        "description": _("Cauzione sala %(room)s") % {"room": room.name},
-                        "capitolo": room.deposit_capitolo,
-                        "taxonomy_code": room.deposit_taxonomy_code,
-                    },
-                    booking.deposit_cents,
-                )
-            ],
-            description=_("Cauzione %(label)s") % {"label": label},
-            purpose="room:deposit",
-            **common,
-        )
+    for kind, cents, label, capitolo, taxonomy_code in (
+        ("fee", booking.fee_cents, _("Uso sala %(room)s"), room.fee_capitolo, room.fee_taxonomy_code),
+        (
+            "deposit",
+            booking.deposit_cents,
+            _("Cauzione sala %(room)s"),
+            room.deposit_capitolo,
+            room.deposit_taxonomy_code,
+        ),
+    ):
+        if cents:
+            budget = {
+                "description": label % {"room": room.name},
+                "capitolo": capitolo,
+                "taxonomy_code": taxonomy_code,
+            }
+            position = _position(booking, kind=kind, lines=[(budget, cents)], due=due, actor=actor)
+            setattr(booking, f"{kind}_payment", position)
     booking.save(update_fields=["fee_payment", "deposit_payment", "updated_at"])
 
 
@@ -448,26 +476,152 @@ def room_booking_cancel(*, booking, user, by_office=False, motivation="", now=No
     return booking
 
 
-def room_booking_payment_settled(*, payment, status) -> None:
-    """A fee or deposit became final (``payments.signals.payment_settled``, inside its transaction): when every
-    payment due is paid the booking is confirmed; a failed, expired or cancelled one releases an approved
-    booking."""
+def _grace_until(booking, now):
+    """Until when a booking whose payment failed stays held: the room's grace period, never past its start."""
+    return min(now + timedelta(hours=booking.room.payment_grace_hours), booking.first_start)
+
+
+def _current(booking, payment) -> str | None:
+    """ "fee" or "deposit" when ``payment`` is the booking's current position of that kind, else None."""
+    if booking.fee_payment_id == payment.pk:
+        return "fee"
+    if booking.deposit_payment_id == payment.pk:
+        return "deposit"
+    return None
+
+
+def _late_paid(booking, payment, why: str) -> None:
+    """Money that arrived for a booking that can no longer use it: recorded for the office to refund."""
+    booking.late_paid_cents += payment.paid_cents or payment.amount_cents
+    booking.save(update_fields=["late_paid_cents", "updated_at"])
+    RoomBookingEvent.objects.create(
+        booking=booking,
+        transition="late_payment",
+        from_state=booking.state,
+        to_state=booking.state,
+        note=_("%(why)s: %(amount)s da rimborsare (avviso %(notice)s).")
+        % {
+            "why": why,
+            "amount": pricing.euro(payment.paid_cents or payment.amount_cents),
+            "notice": payment.notice_number,
+        },
+    )
+
+
+def room_booking_payment_settled(*, payment, status, now=None) -> None:
+    """A fee or deposit became final (``payments.signals.payment_settled``, inside its transaction).
+
+    Paid: when every payment due is paid the booking is confirmed. A "paid" may arrive late and out of order for
+    a position that "Paga di nuovo" replaced: while the booking still waits for that payment, the late position
+    takes the place of the new one (which is cancelled); otherwise (already paid, or the booking was released)
+    the amount is recorded as to refund, never lost. Failed or expired: the booking stays held for the grace
+    period and the citizen may pay again; a cancelled position (by the office or by a replacement) changes
+    nothing here."""
     from django.db.models import Q
 
+    from sportello.payments import services as payments
     from sportello.payments.models import Status
 
+    now = now or timezone.now()
     linked = RoomBooking.objects.select_for_update(of=("self",)).select_related(
-        "fee_payment", "deposit_payment"
+        "room", "fee_payment", "deposit_payment"
     )
-    for booking in linked.filter(Q(fee_payment=payment) | Q(deposit_payment=payment)):
-        if booking.state != State.APPROVED:
-            continue
+    condition = Q(fee_payment=payment) | Q(deposit_payment=payment) | Q(replaced_payments=payment)
+    ids = RoomBooking.objects.filter(condition).values("pk")  # a subquery: FOR UPDATE refuses DISTINCT
+    for booking in linked.filter(pk__in=ids):
+        kind = _current(booking, payment)
         if status == Status.PAID:
+            if booking.state != State.APPROVED:
+                _late_paid(booking, payment, _("Pagamento arrivato dopo la chiusura della prenotazione"))
+                continue
+            if kind is None:  # a replaced position paid late
+                kind = payment.purpose.removeprefix("room:")
+                current = getattr(booking, f"{kind}_payment")
+                if current is not None and current.status == Status.PAID:
+                    _late_paid(booking, payment, _("Pagamento doppio"))
+                    continue
+                setattr(booking, f"{kind}_payment", payment)
+                booking.save(update_fields=[f"{kind}_payment", "updated_at"])
+                if current is not None:
+                    booking.replaced_payments.add(current)
+                    if current.is_open:
+                        payments.payment_cancel(
+                            payment=current, user=None, note=_("Sostituito da un pagamento precedente")
+                        )
             due = [p for p in (booking.fee_payment, booking.deposit_payment) if p is not None]
             if all(p.status == Status.PAID or p.pk == payment.pk for p in due):
                 _fire(booking, "paid", actor_kind=Actor.SYSTEM)
-        else:
+        elif kind and booking.state == State.APPROVED:  # failed, expired, or cancelled at the payments office
+            booking.payment_grace_until = booking.payment_grace_until or _grace_until(booking, now)
             _fire(booking, "payment_failed", actor_kind=Actor.SYSTEM, note=_("Pagamento non riuscito"))
+            if booking.payment_grace_until <= now:
+                _room_booking_release(booking)
+
+
+@transaction.atomic
+def room_booking_pay_again(*, booking, citizen, now=None) -> RoomBooking:
+    """ "Paga di nuovo": new positions with the same lines for each payment that failed or expired, while the
+    grace period lasts. The old positions stay linked (a late "paid" on one of them still counts)."""
+    from sportello.payments.models import BUDGET_FIELDS, Status
+
+    now = now or timezone.now()
+    booking = _locked(booking)
+    if booking.citizen_id != citizen.pk:
+        raise ValidationError(_("Questa prenotazione non è tua."))
+    if booking.state != State.APPROVED or booking.payment_grace_until is None:
+        raise ValidationError(_("Non c'è nessun pagamento da ripetere per questa prenotazione."))
+    if booking.payment_grace_until <= now:
+        raise ValidationError(_("Il tempo per pagare di nuovo è scaduto: la sala è stata liberata."))
+    failed = [
+        (kind, payment)
+        for kind, payment in (("fee", booking.fee_payment), ("deposit", booking.deposit_payment))
+        if payment is not None and payment.status in (Status.FAILED, Status.EXPIRED, Status.CANCELLED)
+    ]
+    if not failed:
+        raise ValidationError(_("Non c'è nessun pagamento da ripetere per questa prenotazione."))
+    due = max(timezone.localdate(), timezone.localtime(booking.payment_grace_until).date())
+    for kind, old in failed:
+        lines = [
+            ({f: getattr(line, f) for f in BUDGET_FIELDS if f != "amount_cents"}, line.amount_cents)
+            for line in old.lines.order_by("transfer_index")
+        ]
+        setattr(
+            booking, f"{kind}_payment", _position(booking, kind=kind, lines=lines, due=due, actor=citizen)
+        )
+        booking.replaced_payments.add(old)
+    booking.save(update_fields=["fee_payment", "deposit_payment", "updated_at"])
+    return _fire(booking, "pay_again", actor_kind=Actor.CITIZEN, user=citizen)
+
+
+def _room_booking_release(booking) -> RoomBooking:
+    """The grace period ended unpaid: the ranges free, the open positions are cancelled, the citizen is told."""
+    from sportello.payments import services as payments
+
+    _fire(
+        booking,
+        "release",
+        actor_kind=Actor.SYSTEM,
+        note=_("Il pagamento non è arrivato entro il termine: la sala è stata liberata."),
+    )
+    for payment in (booking.fee_payment, booking.deposit_payment):
+        if payment is not None and payment.is_open:
+            payments.payment_cancel(payment=payment, user=None, note=_("Prenotazione della sala liberata"))
+    return booking
+
+
+def room_payment_grace_release_expired(*, now=None) -> int:
+    """Periodic: bookings whose grace period to pay again ended unpaid are released."""
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for booking in (
+            RoomBooking.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("room", "fee_payment", "deposit_payment")
+            .filter(state=State.APPROVED, payment_grace_until__lte=now)
+        ):
+            _room_booking_release(booking)
+            count += 1
+    return count
 
 
 def room_holds_release_expired(*, now=None) -> int:

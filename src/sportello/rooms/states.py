@@ -41,7 +41,11 @@ TRANSITIONS = {
     "approve": Transition((State.REQUESTED,), State.APPROVED, (Actor.OFFICE,)),
     "refuse": Transition((State.REQUESTED,), State.REFUSED, (Actor.OFFICE,), motivation=True),
     "paid": Transition((State.APPROVED,), State.CONFIRMED, (Actor.SYSTEM,)),
-    "payment_failed": Transition((State.APPROVED,), State.CANCELLED, (Actor.SYSTEM,)),
+    # A failed or expired payment keeps the booking held for the grace period: the citizen may pay again
+    # (new positions); when the grace period ends unpaid, the booking is released.
+    "payment_failed": Transition((State.APPROVED,), State.APPROVED, (Actor.SYSTEM,)),
+    "pay_again": Transition((State.APPROVED,), State.APPROVED, (Actor.CITIZEN,)),
+    "release": Transition((State.APPROVED,), State.CANCELLED, (Actor.SYSTEM,)),
     "expire": Transition((State.HELD,), State.EXPIRED, (Actor.SYSTEM,)),
     "cancel": Transition(
         (State.HELD, State.REQUESTED, State.APPROVED, State.CONFIRMED),

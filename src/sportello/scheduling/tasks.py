@@ -93,32 +93,27 @@ def holds_release_expired() -> int:
 @task()
 def reminders_send() -> int:
     """Periodic: send the reminders that are due, each once (the row is marked in the same transaction)."""
+    from sportello.notifications.reminders import reminders_due_send
+
     from .models import Reminder
     from .states import State
 
-    sent = 0
-    due = Reminder.objects.filter(sent_at__isnull=True, send_at__lte=timezone.now())
-    for pk in due.values_list("pk", flat=True)[:500]:
-        with transaction.atomic():
-            reminder = (
-                Reminder.objects.select_for_update(of=("self",), skip_locked=True)
-                .select_related("appointment__calendar", "appointment__municipality", "appointment__citizen")
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if reminder is None:
-                continue
-            if reminder.appointment.state in (State.PENDING, State.APPROVED):
-                _send(
-                    reminder.appointment,
-                    "emails/appointment_reminder",
-                    {**_manage_link(reminder.appointment)},
-                    event_key=f"appointment-reminder:{reminder.pk}",
-                )
-                sent += 1
-            reminder.sent_at = timezone.now()
-            reminder.save(update_fields=["sent_at"])
-    return sent
+    def send(reminder) -> bool:
+        if reminder.appointment.state not in (State.PENDING, State.APPROVED):
+            return False
+        _send(
+            reminder.appointment,
+            "emails/appointment_reminder",
+            {**_manage_link(reminder.appointment)},
+            event_key=f"appointment-reminder:{reminder.pk}",
+        )
+        return True
+
+    return reminders_due_send(
+        Reminder,
+        send=send,
+        related=("appointment__calendar", "appointment__municipality", "appointment__citizen"),
+    )
 
 
 @task()

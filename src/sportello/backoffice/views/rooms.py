@@ -230,6 +230,7 @@ def room_booking(request, pk):
             "withheld": f"{booking.deposit_withheld_cents / 100:.2f}",
             "refund": pricing.euro(booking.refund_cents) if booking.refund_cents is not None else "",
             "deposit_refund": pricing.euro(booking.deposit_refund_cents or 0),
+            "late_paid": pricing.euro(booking.late_paid_cents),
         },
     )
 

@@ -44,17 +44,24 @@ def test_demo_prints_the_temporary_passwords(db, settings, tmp_path, capsys):
     assert User.objects.get(username="nuovo-mori").check_password(password)
 
 
-def test_demo_binds_the_cie_and_parking_permit_services_to_the_io_sandbox(db, settings, tmp_path):
+def test_demo_binds_the_cie_parking_permit_and_rooms_services_to_the_io_sandbox(db, settings, tmp_path):
     from sportello.notifications.models import IOBinding, ServiceIOLogEntry
+    from sportello.rooms.models import Room
 
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
     bound = IOBinding.objects.filter(service__municipality__slug="comune-di-mori")
-    assert sorted(b.service.slug for b in bound) == ["carta-identita-elettronica", "permesso-sosta-residenti"]
+    assert sorted(b.service.slug for b in bound) == [
+        "carta-identita-elettronica",
+        "permesso-sosta-residenti",
+        "prenotazione-spazi-comunali",
+    ]
     assert {b.provider for b in IOBinding.objects.all()} == {"io_sandbox"}
     assert all(b.service.io_service_id for b in bound)
-    assert ServiceIOLogEntry.objects.count() == 4  # one configuration per service, not one per run
+    assert ServiceIOLogEntry.objects.count() == 6  # one configuration per service, not one per run
+    rooms = Room.objects.filter(municipality__slug="comune-di-mori")
+    assert rooms.exists() and all(r.service.slug == "prenotazione-spazi-comunali" for r in rooms)
 
 
 def test_readme_says_what_the_demo_private_service_is(client, db, settings, tmp_path):

@@ -103,12 +103,21 @@ def test_moderated_request_waits_then_approval_creates_fee_and_deposit_and_payme
     assert [e.transition for e in booking.events.all()] == ["hold", "request", "approve", "paid"]
 
 
-def test_failed_payment_releases_an_approved_booking(room, citizen, mori_operator, mori_payments):
+def test_failed_payment_holds_the_booking_until_the_grace_period_ends_then_releases_it(
+    room, citizen, mori_operator, mori_payments
+):
     booking = services.room_booking_approve(booking=_submitted(room, citizen), user=mori_operator, now=NOW)
     payment_apply_status(payment=booking.fee_payment, observed=PositionStatus(status=Status.EXPIRED))
     booking.refresh_from_db()
+    assert booking.state == State.APPROVED and booking.payment_grace_until is not None
+    assert booking.occupancies.filter(active=True).exists()
+    with pytest.raises(RoomTaken):
+        _hold(room, UserFactory())  # still held for the citizen
+    assert services.room_payment_grace_release_expired(now=booking.payment_grace_until) == 1
+    booking.refresh_from_db()
     assert booking.state == State.CANCELLED
     assert not booking.occupancies.filter(active=True).exists()
+    assert booking.deposit_payment.status == Status.CANCELLED  # the open deposit is cancelled too
     _hold(room, UserFactory())  # the range is free again
 
 

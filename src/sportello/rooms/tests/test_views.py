@@ -202,6 +202,8 @@ def test_admin_creates_room_sets_tariffs_reserves_exports_and_sees_stats(
             "max_notice_days": 120,
             "moderated": "on",
             "hold_minutes": 30,
+            "payment_grace_hours": 48,
+            "reminder_hours": 24,
             "full_refund_days": 3,
             "late_refund_percent": 50,
             "weekend_surcharge_percent": 10,
