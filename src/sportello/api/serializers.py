@@ -271,13 +271,18 @@ class AppointmentSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class AppointmentEventSerializer(serializers.Serializer):
+class HistoryEventSerializer(serializers.Serializer):
+    """A row of a booking's history (appointments, room bookings): when, which transition, who."""
+
     at = serializers.DateTimeField()
     transition = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
-    actor_kind = serializers.CharField()
     actor = PersonSerializer(allow_null=True)
+
+
+class AppointmentEventSerializer(HistoryEventSerializer):
+    actor_kind = serializers.CharField()
     motivation = serializers.CharField()
 
 
@@ -643,12 +648,7 @@ class RoomBookingPaymentSerializer(serializers.Serializer):
     paid_at = serializers.DateTimeField(allow_null=True)
 
 
-class RoomBookingEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    transition = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    actor = PersonSerializer(allow_null=True)
+class RoomBookingEventSerializer(HistoryEventSerializer):
     note = serializers.CharField()
 
 

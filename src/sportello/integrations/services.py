@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
 
-from . import signing
+from . import addresses, signing
 from .models import ApiToken, Event, IdempotencyKey, Scope, Webhook, WebhookDelivery
 from .tasks import webhook_deliver
 
@@ -89,6 +89,17 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 def _check_url(url: str) -> None:
     if settings.PRODUCTION and not url.startswith("https://"):
         raise ValidationError({"url": _("In produzione l'indirizzo deve usare https.")})
+    internal = addresses.url_refusal(url)
+    if internal:
+        raise ValidationError(
+            {
+                "url": _(
+                    "L'indirizzo porta a una rete interna (%(address)s): i webhook possono essere inviati solo "
+                    "a indirizzi pubblici."
+                )
+                % {"address": internal}
+            }
+        )
 
 
 @dataclass(frozen=True)
