@@ -384,6 +384,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "scheduling.reminders": ("sportello.scheduling.tasks.reminders_send", 300),
     "subscriptions.reminders_due": ("sportello.subscriptions.tasks.reminders_due_send", 3600),
     "rooms.holds_release": ("sportello.rooms.tasks.room_holds_release_expired", 60),
+    "integrations.idempotency_keys_purge": ("sportello.integrations.tasks.idempotency_keys_purge", 3600),
 }
 # Subscription services: an item without a due date falls due this many days after enrolment; reminders go
 # this many days before a due date.

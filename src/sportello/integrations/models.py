@@ -156,6 +156,7 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "key"], name="idempotency_key_unique"),
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age_idx")]
 
     def __str__(self) -> str:
         return f"{self.municipality_id}:{self.key}"

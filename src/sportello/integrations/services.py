@@ -164,6 +164,10 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
 # --- Idempotency-Key on the API's POSTs that create things ---
 
 
+# How long a key is remembered (as Stripe's 24 hours): a client retries within minutes, not days.
+IDEMPOTENCY_KEY_HOURS = 24
+
+
 class IdempotencyKeyReused(Exception):
     """The key was already used, by this municipality, for a different request (method, path or body)."""
 
@@ -208,3 +212,10 @@ def idempotent_request(
     else:
         record.delete()
     return IdempotentOutcome(status_code, response, replayed=False)
+
+
+def idempotency_keys_purge(*, now=None) -> int:
+    """Forget the keys older than ``IDEMPOTENCY_KEY_HOURS`` (periodic); the number of keys deleted."""
+    cutoff = (now or timezone.now()) - timedelta(hours=IDEMPOTENCY_KEY_HOURS)
+    deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -60,3 +60,10 @@ def webhook_deliver(*, delivery_id: str, attempt: int = 0) -> str:
             delivery.status = WebhookDelivery.Status.FAILED
         delivery.save()
     return delivery.status
+
+
+@task()
+def idempotency_keys_purge() -> int:
+    from .services import idempotency_keys_purge as purge
+
+    return purge()

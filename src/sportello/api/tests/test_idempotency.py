@@ -129,3 +129,22 @@ def test_concurrent_requests_with_one_key_book_once(mori_token, mori_calendar):
         worker.join(60)
     assert Appointment.objects.count() == 1, answers
     assert {answer for answer in answers} == {(201, Appointment.objects.get().pk)}, answers
+
+
+def test_keys_are_forgotten_after_a_day(api, mori_token, mori_calendar):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.integrations.services import idempotency_keys_purge
+
+    client = api(mori_token)
+    assert (
+        client.post(f"{BASE}/appointments", booking(mori_calendar), HTTP_IDEMPOTENCY_KEY=KEY).status_code
+        == 201
+    )
+    assert idempotency_keys_purge(now=timezone.now() + timedelta(hours=23)) == 0
+    assert idempotency_keys_purge(now=timezone.now() + timedelta(hours=25)) == 1
+    again = client.post(f"{BASE}/appointments", booking(mori_calendar), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again  # a new booking now
+    assert Appointment.objects.count() == 2
