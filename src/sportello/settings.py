@@ -385,6 +385,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "subscriptions.reminders_due": ("sportello.subscriptions.tasks.reminders_due_send", 3600),
     "rooms.holds_release": ("sportello.rooms.tasks.room_holds_release_expired", 60),
     "rooms.reminders": ("sportello.rooms.tasks.room_reminders_send", 300),
+    "integrations.idempotency_keys_purge": ("sportello.integrations.tasks.idempotency_keys_purge", 3600),
 }
 # Subscription services: an item without a due date falls due this many days after enrolment; reminders go
 # this many days before a due date.
@@ -444,6 +445,16 @@ ANONYMOUS_DRAFT_MAX_AGE_HOURS = int(os.environ.get("SPORTELLO_ANONYMOUS_DRAFT_MA
 
 # Seconds to wait for P.I.Tre. before an answer counts as lost (the entry is then searched before any retry).
 PITRE_TIMEOUT = float(os.environ.get("SPORTELLO_PITRE_TIMEOUT", "30"))
+
+# Webhooks never go to internal addresses (loopback, private, link-local, ...: integrations/addresses.py) except
+# these networks, comma-separated: the demo's, the tests' and the multi-node proof's receivers on 127.0.0.1.
+WEBHOOK_ALLOWED_NETWORKS = [
+    network.strip()
+    for network in os.environ.get(
+        "SPORTELLO_WEBHOOK_ALLOWED_NETWORKS", "" if PRODUCTION else "127.0.0.0/8,::1/128"
+    ).split(",")
+    if network.strip()
+]
 
 # The public base URL, for links in e-mails sent by the worker (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

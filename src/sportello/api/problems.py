@@ -30,6 +30,7 @@ def _titles() -> dict[int, str]:
         409: _("Operazione in conflitto con lo stato della risorsa"),
         413: _("Richiesta troppo grande"),
         415: _("Formato della richiesta non supportato"),
+        422: _("Richiesta non elaborabile"),
         429: _("Troppe richieste"),
         500: _("Errore interno del server"),
         503: _("Servizio non disponibile"),

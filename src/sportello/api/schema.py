@@ -113,6 +113,7 @@ def postprocess(result, generator, request, public):
         {"name": "calendari", "description": "Gli uffici prenotabili e i loro orari liberi (pubblico)"},
         {"name": "appuntamenti", "description": "Gli appuntamenti, per lo staff e le integrazioni dell'ente"},
         {"name": "pagamenti", "description": "I pagamenti pagoPA e l'export contabile"},
+        {"name": "sale", "description": "Le sale comunali e le loro prenotazioni"},
     ]
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM
@@ -130,5 +131,9 @@ def postprocess(result, generator, request, public):
                 if code in ("409", "415") and method not in ("post", "put"):
                     continue
                 responses.setdefault(code, _error(code, description))
+            if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+                responses.setdefault(
+                    "422", _error("422", "Idempotency-Key già usata per una richiesta diversa")
+                )
     _add_formats(result)
     return result

@@ -271,13 +271,18 @@ class AppointmentSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class AppointmentEventSerializer(serializers.Serializer):
+class HistoryEventSerializer(serializers.Serializer):
+    """A row of a booking's history (appointments, room bookings): when, which transition, who."""
+
     at = serializers.DateTimeField()
     transition = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
-    actor_kind = serializers.CharField()
     actor = PersonSerializer(allow_null=True)
+
+
+class AppointmentEventSerializer(HistoryEventSerializer):
+    actor_kind = serializers.CharField()
     motivation = serializers.CharField()
 
 
@@ -446,3 +451,270 @@ class AccountingRowSerializer(serializers.Serializer):
     ufficio = serializers.CharField()
     psp = serializers.CharField()
     id_ricevuta = serializers.CharField()
+
+
+# --- rooms and room bookings ---
+
+
+class RoomSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    place = serializers.CharField()
+    address = serializers.CharField()
+    capacity = serializers.IntegerField(help_text="Capienza, in persone.")
+    unit = serializers.CharField(help_text="Unità di prenotazione: hour, half_day (4 ore), band, day.")
+    unit_label = serializers.CharField(source="get_unit_display")
+    moderated = serializers.BooleanField(help_text="Le richieste sono approvate dall'ufficio.")
+
+
+class RoomTariffSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    category_label = serializers.CharField(source="get_category_display")
+    season = serializers.CharField(
+        source="season.name", allow_null=True, default=None, help_text="Vuoto: la tariffa fuori stagione."
+    )
+    rate_cents = serializers.IntegerField(help_text="Per unità, in centesimi di euro.")
+
+
+class RoomSeasonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    start = serializers.SerializerMethodField(help_text="Dal giorno (MM-GG).")
+    end = serializers.SerializerMethodField(help_text="Al giorno (MM-GG), anche a cavallo dell'anno.")
+
+    def get_start(self, season) -> str:
+        return f"{season.start_month:02d}-{season.start_day:02d}"
+
+    def get_end(self, season) -> str:
+        return f"{season.end_month:02d}-{season.end_day:02d}"
+
+
+class RoomClosureSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    reason = serializers.CharField()
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "description": "Ora di Roma, HH:MM."}
+)
+class ClockField(serializers.TimeField):
+    """A wall-clock time of day (no offset: JSON Schema's ``time`` format would need one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class RoomRulesSerializer(serializers.Serializer):
+    """The room's regulation as data (the citizen page's "Regole")."""
+
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Giorni prenotabili: 0 lunedì ... 6 domenica."
+    )
+    opens_at = ClockField()
+    closes_at = ClockField()
+    holidays_closed = serializers.BooleanField()
+    bands = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Le fasce orarie (unità band)."
+    )
+    min_units = serializers.IntegerField()
+    max_units = serializers.IntegerField()
+    min_notice_days = serializers.IntegerField()
+    max_notice_days = serializers.IntegerField()
+    full_refund_days = serializers.IntegerField(help_text="Rimborso totale fino a tanti giorni prima.")
+    late_refund_percent = serializers.IntegerField(help_text="Rimborso dopo quel termine, in percentuale.")
+    weekend_surcharge_percent = serializers.IntegerField()
+    minimum_charge_cents = serializers.IntegerField()
+    deposit_cents = serializers.IntegerField(help_text="Cauzione, in centesimi di euro.")
+
+
+class RoomDetailSerializer(RoomSerializer):
+    description = serializers.CharField()
+    equipment = serializers.ListField(source="equipment_list", child=serializers.CharField())
+    accessibility = serializers.CharField()
+    rules = RoomRulesSerializer(source="*")
+    tariffs = RoomTariffSerializer(many=True)
+    seasons = RoomSeasonSerializer(many=True)
+    closures = RoomClosureSerializer(many=True)
+
+
+RANGE_SCHEMA = {
+    "type": "object",
+    "required": ["start", "end"],
+    "properties": {
+        "start": {"type": "string", "format": "date-time"},
+        "end": {"type": "string", "format": "date-time"},
+    },
+}
+ROOM_AVAILABILITY_SCHEMA = {
+    "type": "object",
+    "required": ["room", "from", "to", "days"],
+    "properties": {
+        "room": {
+            "type": "object",
+            "required": ["id", "name", "timezone"],
+            "properties": {
+                "id": {"type": "integer", "format": "int64"},
+                "name": {"type": "string"},
+                "timezone": {"type": "string"},
+            },
+        },
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "days": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "open", "opens", "closes", "taken", "free"],
+                "properties": {
+                    "date": {"type": "string", "format": "date"},
+                    "open": {
+                        "type": "boolean",
+                        "description": "Prenotabile in quel giorno (regole, chiusure).",
+                    },
+                    "opens": {"type": "string", "description": "HH:MM"},
+                    "closes": {"type": "string", "description": "HH:MM"},
+                    "taken": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["start", "end", "reserved", "label"],
+                            "properties": {
+                                **RANGE_SCHEMA["properties"],
+                                "reserved": {"type": "boolean", "description": "Un uso dell'ente."},
+                                "label": {
+                                    "type": "string",
+                                    "description": "«Occupato» o il motivo dell'ente.",
+                                },
+                            },
+                        },
+                    },
+                    "free": {"type": "array", "items": RANGE_SCHEMA},
+                },
+            },
+        },
+    },
+}
+
+
+class RoomRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class RoomBookingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    room = RoomRefSerializer()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    first_start = serializers.DateTimeField(help_text="L'inizio della prima data.")
+    category = serializers.CharField()
+    category_label = serializers.CharField(source="get_category_display")
+    applicant_kind = serializers.CharField()
+    applicant_name = serializers.CharField()
+    applicant_fiscal_code = serializers.CharField()
+    applicant_email = serializers.CharField()
+    organisation_name = serializers.CharField()
+    purpose = serializers.CharField()
+    attendance = serializers.IntegerField(allow_null=True)
+    patronage = serializers.BooleanField()
+    fee_cents = serializers.IntegerField()
+    deposit_cents = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class RoomBookingRangeSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    active = serializers.BooleanField(help_text="Occupa la sala (falso dopo rifiuto o annullamento).")
+
+
+class PriceLineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="fee, surcharge, minimum, discount, deposit.")
+    label = serializers.CharField()
+    amount_cents = serializers.IntegerField(help_text="Negativo per gli sconti.")
+    quantity = serializers.IntegerField(allow_null=True, required=False)
+    unit_cents = serializers.IntegerField(allow_null=True, required=False)
+
+
+class RoomBookingPaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="fee (tariffa) o deposit (cauzione).")
+    status = serializers.CharField()
+    amount_cents = serializers.IntegerField()
+    iuv = serializers.CharField()
+    notice_number = serializers.CharField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+
+
+class RoomBookingEventSerializer(HistoryEventSerializer):
+    note = serializers.CharField()
+
+
+class RoomBookingDetailSerializer(RoomBookingSerializer):
+    organisation_fiscal_code = serializers.CharField()
+    legal_representative = serializers.CharField()
+    programme = serializers.CharField()
+    equipment = serializers.ListField(child=serializers.CharField())
+    declarations = serializers.ListField(child=serializers.CharField())
+    ranges = RoomBookingRangeSerializer(many=True, source="occupancies.all")
+    price_lines = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+    motivation = serializers.CharField()
+    refund_cents = serializers.IntegerField(allow_null=True)
+    keys_handed_at = serializers.DateTimeField(allow_null=True)
+    keys_returned_at = serializers.DateTimeField(allow_null=True)
+    deposit_refunded_at = serializers.DateTimeField(allow_null=True)
+    events = RoomBookingEventSerializer(many=True, source="events.all")
+
+    @extend_schema_field(PriceLineSerializer(many=True))
+    def get_price_lines(self, booking) -> list[dict]:
+        return PriceLineSerializer((booking.quote or {}).get("lines", []), many=True).data
+
+    @extend_schema_field(RoomBookingPaymentSerializer(many=True))
+    def get_payments(self, booking) -> list[dict]:
+        return [
+            RoomBookingPaymentSerializer({"kind": kind, **_payment_fields(payment)}).data
+            for kind, payment in (("fee", booking.fee_payment), ("deposit", booking.deposit_payment))
+            if payment is not None
+        ]
+
+
+def _payment_fields(payment) -> dict:
+    return {
+        "id": payment.pk,
+        "status": payment.status,
+        "amount_cents": payment.amount_cents,
+        "iuv": payment.iuv,
+        "notice_number": payment.notice_number,
+        "paid_at": payment.paid_at,
+    }
+
+
+class RoomBookingFiltersSerializer(serializers.Serializer):
+    room = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    state = serializers.ChoiceField(
+        choices=["requested", "approved", "confirmed", "refused", "cancelled"], required=False
+    )
+    date_from = BoundedDateField(
+        required=False, help_text="Con almeno una data dal giorno (compreso, ora di Roma)."
+    )
+    date_to = BoundedDateField(required=False, help_text="Con almeno una data fino al giorno (compreso).")
+
+
+ROOM_BOOKING_TRANSITIONS = ("approve", "refuse", "cancel")
+
+
+class RoomBookingTransitionRequestSerializer(serializers.Serializer):
+    name = serializers.ChoiceField(choices=ROOM_BOOKING_TRANSITIONS)
+    patronage = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Solo per approve: concede (true) o toglie (false) il patrocinio dell'ente, che rende "
+        "gratuita la tariffa; assente: invariato.",
+    )
+    motivation = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, default="", help_text="Obbligatoria per refuse."
+    )

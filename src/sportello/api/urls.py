@@ -1,13 +1,12 @@
 """``/api/v1/``: the platform's paths, then each municipality's under ``/api/v1/<municipality_slug>/``.
 
-A new resource adds its module in ``views/`` with its ``urlpatterns`` and one line to ``municipality_patterns``
-(next: room bookings, from the rooms app).
+A new resource adds its module in ``views/`` with its ``urlpatterns`` and one line to ``municipality_patterns``.
 """
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import applications, appointments, calendars, payments, services
+from .views import applications, appointments, calendars, payments, rooms, services
 from .views.status import StatusView
 
 app_name = "api"
@@ -18,6 +17,7 @@ municipality_patterns = [
     *calendars.urlpatterns,  # public calendars and availability, the private ICS feed
     *appointments.urlpatterns,
     *payments.urlpatterns,  # payments and the accounting export
+    *rooms.urlpatterns,  # public rooms and availability, the office's room bookings
 ]
 
 urlpatterns = [

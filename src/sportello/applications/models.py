@@ -9,22 +9,32 @@ from sportello.municipalities.models import Municipality, TenantQuerySet
 from .states import OPEN_STATES, Actor, State
 
 
+def handled_services(user, municipality):
+    """The one rule of who handles what: ``None`` for administrators (every service of the municipality), else
+    the services enabled for this operator (none for anyone who is not staff of the municipality)."""
+    from sportello.accounts.models import Role
+    from sportello.accounts.roles import staff_role
+
+    role = staff_role(user, municipality)
+    if role == Role.ADMIN:
+        return None
+    services = Service.objects.for_municipality(municipality)
+    if role == Role.OPERATOR:
+        return services.filter(operators=user)
+    return services.none()
+
+
 class ApplicationQuerySet(TenantQuerySet):
     def for_citizen(self, user):
         return self.filter(applicant=user)
 
     def handled_by(self, user, municipality):
-        """The one rule of who handles what: administrators everything, operators the services enabled for them."""
-        from sportello.accounts.models import Role
-        from sportello.accounts.roles import staff_role
-
-        role = staff_role(user, municipality)
+        """The applications of the services ``user`` handles (``handled_services``: the one rule)."""
+        services = handled_services(user, municipality)
         applications = self.for_municipality(municipality)
-        if role == Role.ADMIN:
+        if services is None:
             return applications
-        if role == Role.OPERATOR:
-            return applications.filter(service__operators=user)
-        return applications.none()
+        return applications.filter(service__in=services)
 
     def for_operator(self, user, municipality):
         """What a staff member sees: the applications they handle, drafts never."""

@@ -10,6 +10,7 @@ class IntegrationsConfig(AppConfig):
 
         from sportello.applications.signals import application_transitioned
         from sportello.payments.signals import payment_settled
+        from sportello.rooms.models import RoomBookingEvent
         from sportello.scheduling.models import AppointmentEvent
 
         from . import receivers
@@ -20,4 +21,9 @@ class IntegrationsConfig(AppConfig):
             receivers.appointment_event_recorded,
             sender=AppointmentEvent,
             dispatch_uid="webhooks.appointments",
+        )
+        post_save.connect(
+            receivers.room_booking_event_recorded,
+            sender=RoomBookingEvent,
+            dispatch_uid="webhooks.room_bookings",
         )

@@ -17,6 +17,8 @@ class Scope(models.TextChoices):
     PAYMENTS_READ = "payments:read", _("Lettura dei pagamenti e dell'export contabile")
     CALENDARS = "calendars", _("Calendari e appuntamenti (lettura)")
     APPOINTMENTS_WRITE = "appointments:write", _("Prenotazione e gestione degli appuntamenti")
+    ROOMS_READ = "rooms:read", _("Prenotazioni delle sale (lettura)")
+    ROOMS_WRITE = "rooms:write", _("Approvazione, rifiuto e annullamento delle prenotazioni delle sale")
 
 
 class Event(models.TextChoices):
@@ -31,6 +33,17 @@ class Event(models.TextChoices):
     PAYMENT_FAILED = "payment.failed", _("Pagamento non riuscito")
     PAYMENT_EXPIRED = "payment.expired", _("Pagamento scaduto")
     PAYMENT_CANCELLED = "payment.cancelled", _("Pagamento annullato dall'ufficio")
+    ROOM_BOOKING_REQUESTED = "room_booking.requested", _("Richiesta di una sala inviata")
+    ROOM_BOOKING_APPROVED = (
+        "room_booking.approved",
+        _("Prenotazione di una sala approvata, in attesa di pagamento"),
+    )
+    ROOM_BOOKING_REFUSED = "room_booking.refused", _("Prenotazione di una sala rifiutata")
+    ROOM_BOOKING_CONFIRMED = (
+        "room_booking.confirmed",
+        _("Prenotazione di una sala confermata (pagata o gratuita)"),
+    )
+    ROOM_BOOKING_CANCELLED = "room_booking.cancelled", _("Prenotazione di una sala annullata")
 
 
 class ApiTokenQuerySet(TenantQuerySet):
@@ -120,3 +133,30 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} -> {self.webhook_id} ({self.status})"
+
+
+class IdempotencyKey(models.Model):
+    """A POST of the API that created something, under the client's ``Idempotency-Key``: a retry with the same key
+    (from the same municipality) and the same request gets the stored response and creates nothing.
+
+    The unique constraint is what makes two concurrent requests with one key create one thing: the second insert
+    waits for the first transaction and then fails, and the second request replays the first's response."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    token = models.ForeignKey(ApiToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "key"], name="idempotency_key_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}:{self.key}"

@@ -101,3 +101,50 @@ def payment_settled(sender, *, payment, status, **kwargs):
             "application": {"id": application.pk, "number": application.number} if application else None,
         },
     )
+
+
+# Room booking states (rooms/states.py) -> webhook events, by the state reached: a request sent, approved
+# (awaiting payment), confirmed (paid, or nothing to pay), refused, cancelled (by the citizen, the office, or a
+# failed payment). A hold being filled in was never a request: its expiry or abandonment is not reported.
+ROOM_BOOKING_EVENTS = {
+    "requested": Event.ROOM_BOOKING_REQUESTED,
+    "approved": Event.ROOM_BOOKING_APPROVED,
+    "confirmed": Event.ROOM_BOOKING_CONFIRMED,
+    "refused": Event.ROOM_BOOKING_REFUSED,
+    "cancelled": Event.ROOM_BOOKING_CANCELLED,
+}
+
+
+def room_booking_event_recorded(sender, *, instance, created, raw=False, **kwargs):
+    """Every room booking transition records a ``RoomBookingEvent`` inside the transition's transaction
+    (``rooms.services._fire``); its creation is the event, so the delivery commits with the change."""
+    if not created or raw:
+        return
+    name = ROOM_BOOKING_EVENTS.get(instance.to_state)
+    if name is None or (instance.from_state in ("", "held") and name == Event.ROOM_BOOKING_CANCELLED):
+        return
+    booking = instance.booking
+    webhook_event_emit(
+        municipality=booking.municipality,
+        event=name,
+        data={
+            "room_booking": {
+                "id": booking.pk,
+                "room": booking.room_id,
+                "state": instance.to_state,
+                "category": booking.category,
+                "first_start": booking.first_start.isoformat(),
+                "ranges": [
+                    {"start": o.start.isoformat(), "end": o.end.isoformat()}
+                    for o in booking.occupancies.order_by("start")
+                ],
+                "fee_cents": booking.fee_cents,
+                "deposit_cents": booking.deposit_cents,
+                "patronage": booking.patronage,
+            },
+            "transition": instance.transition,
+            "from_state": instance.from_state,
+            "to_state": instance.to_state,
+            "at": instance.at.isoformat(),
+        },
+    )

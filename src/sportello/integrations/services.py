@@ -2,21 +2,23 @@
 
 import hashlib
 import hmac
+import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.accounts.models import Role
 from sportello.accounts.roles import has_role
 
-from . import signing
-from .models import ApiToken, Event, Scope, Webhook, WebhookDelivery
+from . import addresses, signing
+from .models import ApiToken, Event, IdempotencyKey, Scope, Webhook, WebhookDelivery
 from .tasks import webhook_deliver
 
 TOKEN_PREFIX = "spt"
@@ -87,6 +89,17 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 def _check_url(url: str) -> None:
     if settings.PRODUCTION and not url.startswith("https://"):
         raise ValidationError({"url": _("In produzione l'indirizzo deve usare https.")})
+    internal = addresses.url_refusal(url)
+    if internal:
+        raise ValidationError(
+            {
+                "url": _(
+                    "L'indirizzo porta a una rete interna (%(address)s): i webhook possono essere inviati solo "
+                    "a indirizzi pubblici."
+                )
+                % {"address": internal}
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -146,3 +159,63 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.save(update_fields=["status"])
     webhook_deliver.enqueue(delivery_id=str(delivery.pk))
     return delivery
+
+
+# --- Idempotency-Key on the API's POSTs that create things ---
+
+
+# How long a key is remembered (as Stripe's 24 hours): a client retries within minutes, not days.
+IDEMPOTENCY_KEY_HOURS = 24
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was already used, by this municipality, for a different request (method, path or body)."""
+
+
+@dataclass(frozen=True)
+class IdempotentOutcome:
+    status_code: int
+    response: object  # the JSON body
+    replayed: bool
+
+
+def idempotency_fingerprint(*, method: str, path: str, body) -> str:
+    canonical = json.dumps([method.upper(), path, body], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def idempotent_request(
+    *, municipality, key: str, fingerprint: str, perform: Callable[[], tuple[int, object]], token=None
+) -> IdempotentOutcome:
+    """Run ``perform`` (which returns its status code and JSON body) at most once per (municipality, key).
+
+    The key's row is inserted first, in this transaction, and the database's unique constraint decides: a
+    concurrent request with the same key waits on that insert until this transaction ends, then finds the row
+    and replays the stored response. Only a success is stored: an error changed nothing, and the client may try
+    again with the same key.
+    """
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                municipality=municipality, key=key, fingerprint=fingerprint, token=token
+            )
+    except IntegrityError:
+        record = IdempotencyKey.objects.get(municipality=municipality, key=key)
+        if record.fingerprint != fingerprint or record.status_code is None:
+            raise IdempotencyKeyReused(key) from None
+        return IdempotentOutcome(record.status_code, record.response, replayed=True)
+    status_code, response = perform()
+    if 200 <= status_code < 300:
+        record.status_code, record.response = status_code, response
+        record.save(update_fields=["status_code", "response"])
+    else:
+        record.delete()
+    return IdempotentOutcome(status_code, response, replayed=False)
+
+
+def idempotency_keys_purge(*, now=None) -> int:
+    """Forget the keys older than ``IDEMPOTENCY_KEY_HOURS`` (periodic); the number of keys deleted."""
+    cutoff = (now or timezone.now()) - timedelta(hours=IDEMPOTENCY_KEY_HOURS)
+    deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

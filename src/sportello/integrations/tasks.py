@@ -1,7 +1,5 @@
 import json
 import time
-import urllib.error
-import urllib.request
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +7,7 @@ from django_tasks import task
 
 from sportello.core.tasks import retry_later
 
-from . import signing
+from . import addresses, signing
 
 TIMEOUT_SECONDS = 10
 # Worth trying again later: no answer, a server error, "too many requests", "request timeout".
@@ -17,19 +15,9 @@ RETRY_STATUSES = {408, 425, 429}
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST ``body``; the HTTP status (redirects are not followed). OSError when nothing answers."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http/https only)
-    try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    """POST ``body``; the HTTP status (redirects are not followed). OSError when nothing answers, AddressRefused
+    when the host resolves only to internal addresses (addresses.py: checked on the address connected to)."""
+    return addresses.post(url, body, headers, timeout=TIMEOUT_SECONDS)
 
 
 @task()
@@ -45,9 +33,11 @@ def webhook_deliver(*, delivery_id: str, attempt: int = 0) -> str:
         delivery.webhook.secret, msg_id=str(delivery.pk), timestamp=int(time.time()), body=body
     )
     headers["User-Agent"] = "Sportello-Webhooks/1"
-    status, error = None, ""
+    status, error, refused = None, "", False
     try:
         status = post(delivery.webhook.url, body, headers)
+    except addresses.AddressRefused as exc:  # an internal address (SSRF): final, nothing was sent
+        error, refused = f"{type(exc).__name__}: {exc}"[:500], True
     except (OSError, ValueError) as exc:  # refused, DNS, timeout, TLS; ValueError: a malformed address
         error = f"{type(exc).__name__}: {exc}"[:500]
     delivered = status is not None and 200 <= status < 300
@@ -62,7 +52,7 @@ def webhook_deliver(*, delivery_id: str, attempt: int = 0) -> str:
         if delivered:
             delivery.status = WebhookDelivery.Status.DELIVERED
             delivery.delivered_at = delivery.last_attempt_at
-        elif (status is None or status >= 500 or status in RETRY_STATUSES) and retry_later(
+        elif (not refused and (status is None or status >= 500 or status in RETRY_STATUSES)) and retry_later(
             webhook_deliver, attempt=attempt, delivery_id=delivery_id
         ):
             delivery.status = WebhookDelivery.Status.PENDING
@@ -70,3 +60,10 @@ def webhook_deliver(*, delivery_id: str, attempt: int = 0) -> str:
             delivery.status = WebhookDelivery.Status.FAILED
         delivery.save()
     return delivery.status
+
+
+@task()
+def idempotency_keys_purge() -> int:
+    from .services import idempotency_keys_purge as purge
+
+    return purge()

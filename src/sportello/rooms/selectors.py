@@ -4,7 +4,7 @@ the export rows and the usage statistics."""
 import calendar as monthcal
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -217,6 +217,50 @@ def usage_stats(rooms, date_from: date, date_to: date):
     for entry in stats.values():
         entry["categories"] = dict(entry["categories"])
     return list(stats.values())
+
+
+# --- for the REST API (api/views/rooms.py) ---
+
+
+def free_ranges(day: Day) -> list[tuple[datetime, datetime]]:
+    """The parts of an open ``day``'s opening hours (Rome time) that no taken range covers (pure)."""
+    if not day.open:
+        return []
+    cursor = datetime.combine(day.day, time.fromisoformat(day.opens), ROME)
+    closes = datetime.combine(day.day, time.fromisoformat(day.closes), ROME)
+    free = []
+    for taken in sorted(day.taken, key=lambda t: t.start):
+        start, end = taken.start.astimezone(ROME), taken.end.astimezone(ROME)
+        if start > cursor:
+            free.append((cursor, min(start, closes)))
+        cursor = max(cursor, end)
+        if cursor >= closes:
+            break
+    if cursor < closes:
+        free.append((cursor, closes))
+    return [(start, end) for start, end in free if start < end]
+
+
+def office_room_bookings(rooms):
+    """The bookings of ``rooms`` the office deals with (requests onwards; a hold being filled in, or one that
+    expired unsent, was never a request), with what their detail shows."""
+    return (
+        RoomBooking.objects.filter(room__in=rooms)
+        .exclude(state__in=(State.HELD, State.EXPIRED))
+        .select_related("room", "fee_payment", "deposit_payment")
+    )
+
+
+def bookings_in_period(bookings, *, start: datetime | None = None, end: datetime | None = None):
+    """The bookings with at least one of their dates overlapping [start, end) (either bound may be open)."""
+    from django.db.models import Exists, OuterRef
+
+    dates = RoomOccupancy.objects.filter(booking=OuterRef("pk"))
+    if start is not None:
+        dates = dates.filter(end__gt=start)
+    if end is not None:
+        dates = dates.filter(start__lt=end)
+    return bookings.filter(Exists(dates))
 
 
 __all__ = ["ACTIVE"]

@@ -305,6 +305,42 @@ def appointment_book(
     return appointment
 
 
+@transaction.atomic
+def appointment_book_on_behalf(
+    *,
+    calendar: Calendar,
+    start: datetime | None,
+    user,
+    service=None,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    reason: str = "",
+    details: str = "",
+    now=None,
+) -> Appointment:
+    """Staff book for a citizen (at the desk, on the phone, through the API): hold and confirm in one
+    transaction, so a refused confirmation (a missing name, a calendar the user does not manage) leaves no hold
+    behind. Approved at once, also on a moderated calendar; ``service`` defaults to the calendar's first
+    appointment service. ``SlotUnavailable`` when the place was taken meanwhile."""
+    from sportello.catalog.constants import Kind
+
+    if service is None:
+        service = calendar.services.filter(kind=Kind.APPOINTMENT).first()
+    appointment = appointment_hold(calendar=calendar, start=start, service=service, now=now)
+    return appointment_confirm(
+        appointment=appointment,
+        user=user,
+        actor=Actor.OPERATOR,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        reason=reason,
+        details=details,
+        now=now,
+    )
+
+
 # While a payment is pending the hold is kept this long after each check of the poller (payments_poll, every
 # minute), never past the morning after the payment's due date (the payment expires that night).
 PAYMENT_HOLD_MINUTES = 30

@@ -1,6 +1,14 @@
+from datetime import datetime, time, timedelta
+
 import pytest
+from django.utils import timezone
 
 from sportello.integrations.tests.factories import token_for
+from sportello.rooms import services as rooms
+from sportello.rooms.pricing import ROME
+from sportello.rooms.tests.conftest import DETAILS
+from sportello.rooms.tests.factories import RoomFactory, tariff
+from sportello.scheduling.holidays import italian_holidays
 
 
 @pytest.fixture
@@ -123,3 +131,45 @@ def mori_payment(mori, citizen):
             status="paid", paid_at=timezone.now(), paid_cents=payment.amount_cents, psp="PSP", receipt_id="R1"
         ),
     )
+
+
+# --- rooms ---
+
+
+def booking_day(after_days=7):
+    """A weekday (Monday-Friday, no public holiday) at least ``after_days`` from today."""
+    day = timezone.localdate() + timedelta(days=after_days)
+    while day.weekday() > 4 or day in italian_holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+def at(day, hour):
+    return datetime.combine(day, time(hour), ROME)
+
+
+def requested(room, citizen, day, start=18, end=21, category="resident"):
+    """A citizen's request sent through the real services (moderated room: "Richiesta inviata")."""
+    booking = rooms.room_booking_hold(
+        room=room, citizen=citizen, ranges=[(at(day, start), at(day, end))], category=category
+    )
+    rooms.room_booking_details_save(booking=booking, citizen=citizen, values=DETAILS)
+    return rooms.room_booking_submit(booking=booking, citizen=citizen)
+
+
+@pytest.fixture
+def mori_room(mori):
+    from sportello.payments.tests.factories import payment_settings
+
+    payment_settings(mori)
+    room = RoomFactory(
+        municipality=mori, name="Sala consiliare", slug="sala-consiliare", capacity=80, deposit_cents=5000
+    )
+    tariff(room, "resident", 2000)
+    tariff(room, "local_association", 0)
+    return room
+
+
+@pytest.fixture
+def mori_booking(mori_room, citizen):
+    return requested(mori_room, citizen, booking_day())

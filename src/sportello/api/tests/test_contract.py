@@ -60,7 +60,9 @@ def test_the_schema_passes_the_italian_guidelines_spectral_ruleset(schema_docume
 
 
 @pytest.fixture
-def contract(mori, mori_admin, mori_application, mori_calendar, mori_appointment, mori_payment):
+def contract(
+    mori, mori_admin, mori_application, mori_calendar, mori_appointment, mori_payment, mori_room, mori_booking
+):
     """The schema loaded by Schemathesis on the in-process WSGI app, with a full-scope token of Mori."""
     import schemathesis
     from django.core import signals
@@ -85,6 +87,8 @@ def contract(mori, mori_admin, mori_application, mori_calendar, mori_appointment
             "secret": mori_calendar.feed_secret,
             "appointment_id": mori_appointment.pk,
             "payment_id": mori_payment.pk,
+            "room_id": mori_room.pk,
+            "booking_id": mori_booking.pk,
         },
     }
     signals.request_started.connect(close_old_connections)

@@ -19,8 +19,17 @@ PUBLIC = {
     "calendar_detail",
     "calendar_availability",
     "calendar_feed",
+    "room_list",
+    "room_detail",
+    "room_availability",
 }
-WRITES = {"application_transitions", "application_messages", "appointment_list", "appointment_transitions"}
+WRITES = {
+    "application_transitions",
+    "application_messages",
+    "appointment_list",
+    "appointment_transitions",
+    "room_booking_transitions",
+}
 LISTS = {
     "service_list",
     "application_list",
@@ -28,9 +37,12 @@ LISTS = {
     "appointment_list",
     "payment_list",
     "accounting_export",
+    "room_list",
+    "room_booking_list",
 }
 QUERY = {
     "calendar_availability": "?from=2027-01-01&to=2027-01-07",
+    "room_availability": "?from=2027-01-01&to=2027-01-07",
     "accounting_export": "?paid_from=2000-01-01&paid_to=2100-12-31",
 }
 
@@ -47,12 +59,14 @@ def api_urls(slug: str, **ids):
 
 
 @pytest.fixture
-def world(mori_application, mori_calendar, mori_appointment, mori_payment):
+def world(mori_application, mori_calendar, mori_appointment, mori_payment, mori_room, mori_booking):
     return {
         "application": mori_application,
         "calendar": mori_calendar,
         "appointment": mori_appointment,
         "payment": mori_payment,
+        "room": mori_room,
+        "booking": mori_booking,
     }
 
 
@@ -66,6 +80,8 @@ def walk(world, slug="comune-di-mori"):
         secret=world["calendar"].feed_secret,
         appointment_id=world["appointment"].pk,
         payment_id=world["payment"].pk,
+        room_id=world["room"].pk,
+        booking_id=world["booking"].pk,
     )
 
 
@@ -73,7 +89,7 @@ def write_body(name, world):
     if name == "appointment_list":
         start = first_free_slot(world["calendar"]).start.isoformat()
         return {"calendar": world["calendar"].pk, "start": start, "first_name": "Ada", "last_name": "Intrusa"}
-    if name == "appointment_transitions":
+    if name in ("appointment_transitions", "room_booking_transitions"):
         return {"name": "cancel"}
     if name == "application_messages":
         return {"body": "Messaggio di un altro ente"}
@@ -93,6 +109,8 @@ def test_the_walk_covers_every_api_route():
             secret="s",
             appointment_id=1,
             payment_id=1,
+            room_id=1,
+            booking_id=1,
         )
     }
     assert len(names) >= 18 and names >= PUBLIC | WRITES | LISTS
@@ -110,6 +128,9 @@ def _unchanged(world):
     assert Appointment.objects.count() == 1
     payment.refresh_from_db()
     assert payment.status == "paid"
+    booking = world["booking"]
+    booking.refresh_from_db()
+    assert booking.state == "requested" and booking.events.count() == 2
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -18,6 +18,8 @@ from sportello.core.db_router import replica_reads
 from sportello.core.downloads import file_download
 from sportello.integrations.models import Scope
 
+from ..idempotency import PARAMETER as IDEMPOTENCY_KEY
+from ..idempotency import idempotent
 from ..pagination import Cursor
 from ..problems import problem, validation_error
 from ..serializers import (
@@ -143,7 +145,9 @@ class ApplicationMessages(ApplicationRows):
         request=MessageCreateSerializer,
         responses={201: MessageSerializer},
         tags=["pratiche"],
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request, application_id: int):
         application = self.get_application()
         body = MessageCreateSerializer(data=request.data)

@@ -10,7 +10,6 @@ places decides a race for the last place (409 for the losers).
 from datetime import UTC
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -19,13 +18,14 @@ from rest_framework import exceptions, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from sportello.catalog.constants import Kind
 from sportello.integrations.models import Scope
 from sportello.scheduling import services as scheduling
 from sportello.scheduling import states
 from sportello.scheduling.models import Appointment, Calendar
 from sportello.scheduling.states import Actor, State
 
+from ..idempotency import PARAMETER as IDEMPOTENCY_KEY
+from ..idempotency import idempotent
 from ..pagination import Cursor
 from ..problems import problem, validation_error
 from ..serializers import (
@@ -102,7 +102,9 @@ class AppointmentList(ApiView, ListAPIView):
         request=AppointmentCreateSerializer,
         responses={201: AppointmentDetailSerializer},
         tags=["appuntamenti"],
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request, *args, **kwargs):
         body = AppointmentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -111,30 +113,21 @@ class AppointmentList(ApiView, ListAPIView):
         calendar = Calendar.objects.managed_by(request.user, municipality).filter(pk=data["calendar"]).first()
         if calendar is None:
             raise exceptions.ValidationError({"calendar": [_("Calendario inesistente.")]})
-        services = calendar.services.all()
-        service = (
-            services.filter(slug=data["service"]).first()
-            if "service" in data
-            else services.filter(kind=Kind.APPOINTMENT).first()
-        )
+        service = calendar.services.filter(slug=data["service"]).first() if "service" in data else None
         if "service" in data and service is None:
             raise exceptions.ValidationError({"service": [_("Questo calendario non serve questo servizio.")]})
         try:
-            # Hold and confirm in one transaction: a refused confirmation leaves no hold behind.
-            with transaction.atomic():
-                appointment = scheduling.appointment_hold(
-                    calendar=calendar, start=data["start"].astimezone(UTC), service=service
-                )
-                appointment = scheduling.appointment_confirm(
-                    appointment=appointment,
-                    user=request.user,
-                    actor=Actor.OPERATOR,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data.get("email", ""),
-                    reason=data["reason"],
-                    details=data["details"],
-                )
+            appointment = scheduling.appointment_book_on_behalf(
+                calendar=calendar,
+                start=data["start"].astimezone(UTC),
+                service=service,
+                user=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data.get("email", ""),
+                reason=data["reason"],
+                details=data["details"],
+            )
         except scheduling.SlotUnavailable as error:
             return problem(status.HTTP_409_CONFLICT, " ".join(error.messages), instance=request.path)
         except PermissionDenied as error:

@@ -1,4 +1,7 @@
-from rest_framework import permissions
+from datetime import date
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions
 from rest_framework.views import APIView
 
 from ..permissions import StaffScope
@@ -47,3 +50,23 @@ def day_end(day):
     from datetime import timedelta
 
     return day_start(day + timedelta(days=1))
+
+
+def period(query_params, *, max_days: int) -> tuple[date, date]:
+    """The ``from``/``to`` days of a public availability, bounded; a 400 problem with its reason otherwise."""
+    try:
+        date_from = date.fromisoformat(query_params.get("from", ""))
+        date_to = date.fromisoformat(query_params.get("to", ""))
+    except ValueError:
+        raise exceptions.ParseError(
+            _("Indica le date nei parametri from e to nel formato AAAA-MM-GG.")
+        ) from None
+    if date_to < date_from:
+        raise exceptions.ParseError(_("La data to non può precedere la data from."))
+    if (date_to - date_from).days >= max_days:
+        raise exceptions.ParseError(
+            _("L'intervallo può essere al massimo di %(days)s giorni.") % {"days": max_days}
+        )
+    if not (date_from.year >= 1900 and date_to.year <= 2100):  # the day after ``to`` must exist
+        raise exceptions.ParseError(_("Indica una data tra il 1900 e il 2100."))
+    return date_from, date_to

@@ -13,13 +13,10 @@ longer than ``MAX_DAYS``; 404 for an unknown calendar or one that serves no publ
 proxies for ``MAX_AGE`` seconds; no personal data.
 """
 
-from datetime import date
-
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers
@@ -31,9 +28,8 @@ from sportello.scheduling.models import Calendar
 from sportello.scheduling.selectors import calendar_slots
 
 from ..pagination import Cursor
-from ..problems import problem
 from ..serializers import AVAILABILITY_SCHEMA, CalendarDetailSerializer, CalendarSerializer
-from .base import PublicView
+from .base import PublicView, period
 
 MAX_DAYS = 92
 MAX_AGE = 30
@@ -101,19 +97,7 @@ class CalendarAvailability(PublicView):
         calendar = public_calendars(request._request.municipality).filter(pk=calendar_id).first()
         if calendar is None:
             raise Http404
-        try:
-            date_from = date.fromisoformat(request.query_params.get("from", ""))
-            date_to = date.fromisoformat(request.query_params.get("to", ""))
-        except ValueError:
-            return problem(400, _("Indica le date nei parametri from e to nel formato AAAA-MM-GG."))
-        if date_to < date_from:
-            return problem(400, _("La data to non può precedere la data from."))
-        if (date_to - date_from).days >= MAX_DAYS:
-            return problem(
-                400, _("L'intervallo può essere al massimo di %(days)s giorni.") % {"days": MAX_DAYS}
-            )
-        if not (date_from.year >= 1900 and date_to.year <= 2100):  # the day after ``to`` must exist
-            return problem(400, _("Indica una data tra il 1900 e il 2100."))
+        date_from, date_to = period(request.query_params, max_days=MAX_DAYS)
         slots = calendar_slots(calendar, date_from=date_from, date_to=date_to)
         response = Response(
             {

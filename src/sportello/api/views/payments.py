@@ -12,10 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 
-from sportello.accounts.models import Role
-from sportello.accounts.roles import has_role
-from sportello.applications.models import Application
-from sportello.catalog.models import Service
+from sportello.applications.models import Application, handled_services
 from sportello.integrations.models import Scope
 from sportello.payments import accounting
 from sportello.payments.models import Payment
@@ -38,17 +35,12 @@ def _visible(request):
     operators: those of the applications they handle, as in the back office."""
     municipality = request._request.municipality
     payments = Payment.objects.for_municipality(municipality).select_related("application__service")
-    if has_role(request.user, municipality, Role.ADMIN):
+    services = handled_services(request.user, municipality)
+    if services is None:
         return payments
-    # ``Application.objects.handled_by``'s rule for an operator (the services enabled for them), said through the
-    # few services (a literal list) rather than the million applications: the newest-first index scan of the
-    # payments then stops after one page. Tested against the back office's rule in test_payments_api.py.
-    services = list(
-        Service.objects.for_municipality(municipality)
-        .filter(operators=request.user)
-        .values_list("pk", flat=True)
-    )
-    return payments.filter(application__service_id__in=services)
+    # The few services as a literal list rather than a join over the million applications: the newest-first
+    # index scan of the payments then stops after one page.
+    return payments.filter(application__service_id__in=list(services.values_list("pk", flat=True)))
 
 
 def _search(municipality, text: str) -> Q:

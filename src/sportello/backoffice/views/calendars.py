@@ -240,15 +240,10 @@ def calendar_book(request, pk: int):
     if request.method == "POST" and form.is_valid():
         start = parse_instant(form.cleaned_data["start"])
         try:
-            appointment = scheduling.appointment_hold(
+            scheduling.appointment_book_on_behalf(
                 calendar=calendar,
                 start=start,
-                service=calendar.services.filter(kind=Kind.APPOINTMENT).first(),
-            )
-            scheduling.appointment_confirm(
-                appointment=appointment,
                 user=request.user,
-                actor=Actor.OPERATOR,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 email=form.cleaned_data["email"],

@@ -7,7 +7,10 @@ import time
 import pytest
 from django.utils import timezone
 
-from sportello.api.tests.conftest import first_free_slot
+from sportello.api.tests.conftest import (
+    first_free_slot,
+    mori_room,  # noqa: F401 (fixture)
+)
 from sportello.integrations import signing
 from sportello.integrations.models import Event, WebhookDelivery
 from sportello.integrations.services import webhook_create
@@ -186,3 +189,93 @@ def test_a_webhook_hears_only_the_events_it_chose(mori, awaiting):
     webhook_create(municipality=mori, url="https://example.org/a", events=[Event.PAYMENT_FAILED])
     payment_apply_status(payment=awaiting, observed=_observed("paid", awaiting))
     assert _events() == []
+
+
+# --- room bookings ---
+
+ROOM_EVENTS = [e for e in Event.values if e.startswith("room_booking.")]
+
+
+def test_the_life_of_a_room_booking_is_told_to_the_webhooks(mori, mori_admin, trento, mori_room, citizen):  # noqa: F811
+    from sportello.api.tests.conftest import booking_day, requested
+    from sportello.payments.services import payment_apply_status, payment_publish_now
+    from sportello.rooms import services as rooms
+
+    webhook_create(municipality=mori, url="https://example.org/a", events=ROOM_EVENTS)
+    webhook_create(municipality=trento, url="https://example.org/c", events=ROOM_EVENTS)
+    booking = requested(mori_room, citizen, booking_day())
+    [(event, data)] = _events()
+    assert event == "room_booking.requested"
+    assert data["room_booking"] == {
+        "id": booking.pk,
+        "room": mori_room.pk,
+        "state": "requested",
+        "category": "resident",
+        "first_start": booking.first_start.isoformat(),
+        "ranges": [
+            {"start": o.start.isoformat(), "end": o.end.isoformat()} for o in booking.occupancies.all()
+        ],
+        "fee_cents": 6000,
+        "deposit_cents": 5000,
+        "patronage": False,
+    }
+    assert (data["transition"], data["from_state"], data["to_state"]) == ("request", "held", "requested")
+    text = json.dumps(data)
+    for personal in ("Rossi", citizen.fiscal_code, "Assemblea", citizen.email or "@"):
+        assert personal not in text  # ids, states and times: no personal data
+
+    booking = rooms.room_booking_approve(booking=booking, user=mori_admin)
+    assert _events()[-1][0] == "room_booking.approved"
+    for payment in (booking.fee_payment, booking.deposit_payment):
+        payment_publish_now(payment=payment)
+        payment_apply_status(payment=payment, observed=_observed("paid", payment))
+    assert [e for e, _ in _events() if e.startswith("room_booking.")] == [
+        "room_booking.requested",
+        "room_booking.approved",
+        "room_booking.confirmed",
+    ]
+    assert _events()[-1][1]["transition"] == "paid"
+    rooms.room_booking_cancel(booking=booking, user=mori_admin, by_office=True, motivation="Inagibile")
+    assert _events()[-1][0] == "room_booking.cancelled"
+    assert not WebhookDelivery.objects.filter(municipality=trento).exists()
+
+
+def test_refused_free_and_abandoned_room_bookings(mori, mori_admin, mori_room, citizen):  # noqa: F811
+    from sportello.api.tests.conftest import at, booking_day, requested
+    from sportello.rooms import services as rooms
+
+    webhook_create(municipality=mori, url="https://example.org/a", events=ROOM_EVENTS)
+    refused = requested(mori_room, citizen, booking_day())
+    rooms.room_booking_refuse(booking=refused, user=mori_admin, motivation="Sala già promessa")
+    mori_room.deposit_cents = 0
+    mori_room.save()
+    free = requested(mori_room, citizen, booking_day(14), category="local_association")
+    rooms.room_booking_approve(booking=free, user=mori_admin)  # nothing to pay: confirmed at once
+    day = booking_day(21)
+    held = rooms.room_booking_hold(
+        room=mori_room, citizen=citizen, ranges=[(at(day, 9), at(day, 10))], category="resident"
+    )
+    rooms.room_booking_cancel(booking=held, user=citizen)  # a hold abandoned: never a request
+    rooms.room_holds_release_expired(now=timezone.now() + timezone.timedelta(days=1))
+    assert [(e, d["transition"]) for e, d in _events()] == [
+        ("room_booking.requested", "request"),
+        ("room_booking.refused", "refuse"),
+        ("room_booking.requested", "request"),
+        ("room_booking.confirmed", "confirm_free"),
+    ]
+
+
+def test_a_room_change_that_rolls_back_tells_nothing(mori, mori_admin, mori_room, citizen):  # noqa: F811
+    """The delivery is written in the change's own transaction: no change, no delivery."""
+    from django.db import transaction
+
+    from sportello.api.tests.conftest import booking_day, requested
+    from sportello.rooms import services as rooms
+
+    webhook_create(municipality=mori, url="https://example.org/a", events=ROOM_EVENTS)
+    booking = requested(mori_room, citizen, booking_day())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rooms.room_booking_refuse(booking=booking, user=mori_admin, motivation="No")
+        assert _events()[-1][0] == "room_booking.refused"
+        raise RuntimeError("the office's transaction fails after the refusal")
+    assert [e for e, _ in _events()] == ["room_booking.requested"]

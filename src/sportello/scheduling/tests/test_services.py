@@ -305,3 +305,33 @@ def test_the_database_refuses_a_second_row_for_the_same_place(calendar, citizen)
     appointment = hold(calendar, at(9), citizen)
     with pytest.raises(IntegrityError), transaction.atomic():
         Reservation.objects.create(calendar=calendar, start=at(9), place=0, appointment=appointment)
+
+
+def test_booking_on_behalf_holds_and_confirms_in_one_transaction(moderated, mori_admin, mori_operator):
+    """Staff booking (agenda and API): approved at once even on a moderated calendar; a refused confirmation
+    leaves no hold and no taken place behind."""
+    from sportello.catalog.constants import Kind
+    from sportello.catalog.tests.factories import ServiceFactory
+
+    service = ServiceFactory(municipality=moderated.municipality, kind=Kind.APPOINTMENT, slug="anagrafe")
+    moderated.services.add(service)
+    start = at(9, days=1)
+    with pytest.raises(PermissionDenied):  # an operator who does not coordinate this calendar
+        services.appointment_book_on_behalf(
+            calendar=moderated,
+            start=start,
+            user=mori_operator,
+            first_name="Anna",
+            last_name="Bianchi",
+            now=NOW,
+        )
+    with pytest.raises(ValidationError, match="nome e cognome"):
+        services.appointment_book_on_behalf(
+            calendar=moderated, start=start, user=mori_admin, first_name="Anna", last_name=" ", now=NOW
+        )
+    assert not Appointment.objects.exists() and not Reservation.objects.exists()
+    booked = services.appointment_book_on_behalf(
+        calendar=moderated, start=start, user=mori_admin, first_name="Anna", last_name="Bianchi", now=NOW
+    )
+    assert booked.state == State.APPROVED and booked.service == service
+    assert [e.transition for e in booked.events.all()] == ["confirm"]
