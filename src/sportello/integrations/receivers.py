@@ -118,8 +118,8 @@ ROOM_BOOKING_EVENTS = {
 def room_booking_event_recorded(sender, *, instance, created, raw=False, **kwargs):
     """Every room booking transition records a ``RoomBookingEvent`` inside the transition's transaction
     (``rooms.services._fire``); its creation is the event, so the delivery commits with the change."""
-    if not created or raw:
-        return
+    if not created or raw or instance.from_state == instance.to_state:
+        return  # a failed payment or "Paga di nuovo" leaves the booking approved: the payment events tell it
     name = ROOM_BOOKING_EVENTS.get(instance.to_state)
     if name is None or (instance.from_state in ("", "held") and name == Event.ROOM_BOOKING_CANCELLED):
         return

@@ -279,3 +279,26 @@ def test_a_room_change_that_rolls_back_tells_nothing(mori, mori_admin, mori_room
         assert _events()[-1][0] == "room_booking.refused"
         raise RuntimeError("the office's transaction fails after the refusal")
     assert [e for e, _ in _events()] == ["room_booking.requested"]
+
+
+def test_a_failed_room_payment_and_paying_again_tell_nothing_new(mori, mori_admin, mori_room, citizen):  # noqa: F811
+    """A failed payment and "Paga di nuovo" keep the booking approved: no second "approved" event; the
+    release at the end of the grace period is the cancellation."""
+    from sportello.api.tests.conftest import booking_day, requested
+    from sportello.payments.services import payment_apply_status, payment_publish_now
+    from sportello.rooms import services as rooms
+
+    webhook_create(municipality=mori, url="https://example.org/a", events=ROOM_EVENTS)
+    booking = rooms.room_booking_approve(
+        booking=requested(mori_room, citizen, booking_day()), user=mori_admin
+    )
+    payment_publish_now(payment=booking.fee_payment)
+    payment_apply_status(payment=booking.fee_payment, observed=_observed("failed"))
+    booking.refresh_from_db()
+    rooms.room_booking_pay_again(booking=booking, citizen=citizen)
+    rooms.room_payment_grace_release_expired(now=timezone.now() + timezone.timedelta(days=400))
+    assert [(e, d["transition"]) for e, d in _events()] == [
+        ("room_booking.requested", "request"),
+        ("room_booking.approved", "approve"),
+        ("room_booking.cancelled", "release"),
+    ]
