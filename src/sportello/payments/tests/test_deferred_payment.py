@@ -167,7 +167,11 @@ def test_citizen_and_operator_see_the_payment_received_in_the_history(
     give_privacy_consent(citizen)
     client.force_login(citizen)
     session = client.session
-    session["citizen_auth"] = {"level": "spid2", "idp": "https://idp.example/", "name_id": "x"}  # the service's SPID 2
+    session["citizen_auth"] = {
+        "level": "spid2",
+        "idp": "https://idp.example/",
+        "name_id": "x",
+    }  # the service's SPID 2
     session.save()
     response = client.get(f"/comune-di-mori/it/pratiche/{application.pk}/")
     assert response.status_code == 200, response.get("Location")
