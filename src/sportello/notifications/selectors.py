@@ -11,7 +11,7 @@ def _deliveries(keys: dict) -> dict:
     """``{value: [(channel, status label, ok)]}`` for ``{event_key: value}``."""
     result = {value: [] for value in keys.values()}
     for delivery in EmailDelivery.objects.filter(event_key__in=keys):
-        ok = delivery.status == EmailDelivery.Status.SENT
+        ok = delivery.status in (EmailDelivery.Status.SENT, EmailDelivery.Status.FALLBACK)
         result[keys[delivery.event_key]].append(("E-mail", delivery.get_status_display(), ok))
     for message in IOMessage.objects.filter(event_key__in=keys):
         ok = message.status == IOMessage.Status.ACCEPTED
