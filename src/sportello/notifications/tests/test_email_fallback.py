@@ -176,3 +176,36 @@ def test_two_runs_at_once_send_the_email_once(receipt, scripted, monkeypatch):
         thread.join()
     assert len(_receipts()) == 1, outcomes
     assert "sent" in outcomes
+
+
+def test_the_real_client_reads_403_as_a_final_refusal():
+    """IO answers 403 when the service may not send: ``IOForbidden`` (final), never retried as a 5xx is."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from sportello.notifications.providers.io import HttpIOClient
+
+    class Forbidden(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"title": "Forbidden", "detail": "service not allowed"}).encode()
+            self.send_response(403)
+            self.send_header("Content-Type", "application/problem+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Forbidden)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    try:
+        client = HttpIOClient(base_url=f"http://127.0.0.1:{server.server_port}", api_key="k")
+        with pytest.raises(IOForbidden, match="service not allowed") as raised:
+            client.profile_get("BNCGLI85M41L378W")
+        assert raised.value.status == 403 and raised.value.retry is False
+    finally:
+        thread.join(5)
+        server.server_close()
