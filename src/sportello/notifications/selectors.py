@@ -41,6 +41,22 @@ def deliveries_for_application_notices(application) -> list[tuple[str, list]]:
     return [(what, found[(order, what)]) for order, what in sorted(found) if found[(order, what)]]
 
 
+def io_messages_uncertain_for_staff(*, user, municipality):
+    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
+    operators those of the services they are enabled on."""
+    from sportello.accounts.roles import Role, has_role
+
+    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
+    if not has_role(user, municipality, Role.ADMIN):
+        messages = messages.filter(service__operators=user)
+    return messages
+
+
+def io_uncertain_count(*, user, municipality) -> int:
+    """How many App IO deliveries this staff member has to verify (the dashboard's card)."""
+    return io_messages_uncertain_for_staff(user=user, municipality=municipality).count()
+
+
 def sandbox_inbox(*, fiscal_code: str, language: str = "it", limit: int = 50) -> list[dict]:
     """The demo citizen's "App IO (demo)" inbox, newest first, with the Sportello message each came from.
 

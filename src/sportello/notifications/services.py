@@ -27,6 +27,7 @@ from .models import (
 )
 from .models import ServiceIOLogEntry as Log
 from .providers import sandbox_enabled
+from .selectors import io_messages_uncertain_for_staff
 
 LANGUAGES = ("it", "en", "de")
 NOTICE_NUMBER = re.compile(r"^[0123][0-9]{17}$")
@@ -464,17 +465,6 @@ def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
 # --- Uncertain deliveries, resolved by staff -------------------------------------------------------------------
 
 IO_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-
-
-def io_messages_uncertain_for_staff(*, user, municipality):
-    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
-    operators those of the services they are enabled on."""
-    from sportello.accounts.roles import Role, has_role
-
-    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
-    if not has_role(user, municipality, Role.ADMIN):
-        messages = messages.filter(service__operators=user)
-    return messages
 
 
 @transaction.atomic
