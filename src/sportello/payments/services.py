@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.applications import services as applications
+from sportello.core import identifiers
 
 from . import iuv
 from .models import (
@@ -42,7 +43,7 @@ def _allocate_base(municipality, year: int) -> str:
     counter = IuvCounter.objects.select_for_update().get(municipality=municipality, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return iuv.iuv_base(year, counter.last)
+    return identifiers.iuv_base(year, counter.last)
 
 
 def _settings(municipality) -> PaymentSettings:
@@ -95,7 +96,7 @@ def payment_position_create(
     settings = _settings(municipality)
     now = timezone.localtime()
     base = _allocate_base(municipality, now.year)
-    code = iuv.iuv(settings.segregation_code, base)
+    code = identifiers.iuv(settings.segregation_code, base)
     payment = Payment(
         municipality=municipality,
         application=application,
@@ -105,7 +106,7 @@ def payment_position_create(
         iupd=f"SPT-{code}",
         iuv_base=base,
         iuv=code,
-        notice_number=iuv.notice_number(settings.segregation_code, base),
+        notice_number=identifiers.notice_number(settings.segregation_code, base),
         amount_cents=total,
         description=description[:140],
         due_date=due_date,

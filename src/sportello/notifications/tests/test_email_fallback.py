@@ -10,7 +10,6 @@ from django_tasks_db.models import DBTaskResult
 from sportello.accounts.tests.factories import UserFactory
 from sportello.applications.tasks import application_receipt_send
 from sportello.applications.tests.factories import submitted_application
-from sportello.notifications import tasks
 from sportello.notifications.models import Channels, EmailDelivery, IOAttempt, IOMessage
 from sportello.notifications.providers import IOForbidden, IONotFound, Profile
 from sportello.notifications.selectors import deliveries_for_application_notices
@@ -33,15 +32,6 @@ REFUSALS = {
         Status.FORBIDDEN,
     ),
 }
-
-
-@pytest.fixture
-def scripted(monkeypatch):
-    def install(client):
-        monkeypatch.setattr(tasks, "_client", lambda message: client)
-        return client
-
-    return install
 
 
 @pytest.fixture
