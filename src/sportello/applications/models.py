@@ -174,6 +174,14 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.transition}: {self.from_state} -> {self.to_state}"
 
+    @property
+    def title(self) -> str:
+        """The transition's own name in the history ("Pagamento ricevuto"), when the table gives one."""
+        from .states import TRANSITIONS
+
+        transition = TRANSITIONS.get(self.transition)
+        return str(transition.label) if transition and transition.label else ""
+
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

@@ -209,9 +209,9 @@ def application_get_for_staff(*, user: User, municipality: Municipality, pk: int
 
 def application_available_transitions(*, application: Application) -> list[str]:
     """The operator transitions the application allows now, in table order (the service's options apply)."""
-    from .states import Actor, available
+    from .states import DRIVEN_BY_PAYMENTS, Actor, available
 
-    names = available(application.state, Actor.OPERATOR)
+    names = [n for n in available(application.state, Actor.OPERATOR) if n not in DRIVEN_BY_PAYMENTS]
     if not application.service.allow_integration_requests:
         names = [name for name in names if name != "request_integration"]
     return names

@@ -31,7 +31,7 @@ from .protocol import get_provider
 from .selectors import application_draft_get
 from .signals import application_transitioned
 from .states import Actor, State
-from .tasks import application_notify, application_receipt_send
+from .tasks import OFFICE_NOTICES, application_notify, application_receipt_send
 
 
 class TransitionNotAllowed(ValidationError):
@@ -70,17 +70,19 @@ def _fire(application: Application, name: str, *, user=None, actor: str, motivat
     motivation = (motivation or "").strip()
     if transition.needs_motivation and not motivation:
         raise ValidationError({"motivation": _("Indica la motivazione.")})
+    target = transition.target or application.state  # a transition without a target only records the event
     event = ApplicationEvent.objects.create(
         application=application,
         actor=user if actor != Actor.SYSTEM else None,
         actor_kind=actor,
         transition=name,
         from_state=application.state,
-        to_state=transition.target,
+        to_state=target,
         motivation=motivation,
     )
-    application.state = transition.target
-    if transition.target in states.FINAL_STATES:
+    changed = target != application.state
+    application.state = target
+    if changed and target in states.FINAL_STATES:
         application.closed_at = timezone.now()
     application.save()
     application_transitioned.send(sender=Application, application=application, event=event)
@@ -307,19 +309,38 @@ def application_request_payment(*, application: Application, user) -> Applicatio
 
 
 @transaction.atomic
-def application_payment_outcome(*, application: Application, outcome: str) -> Application:
-    """``started``, ``failed`` or ``succeeded``: the payment's news; a paid application is submitted and
-    registered. A transition the current state does not allow changes nothing (events may come late)."""
+def application_payment_outcome(*, application: Application, outcome: str, note: str = "") -> Application:
+    """``started``, ``failed``, ``cancelled`` or ``succeeded``: a payment's news, sent once per payment and final
+    state by ``payments``. The table (``states.PAYMENT_OUTCOMES``) decides what it does in the current state: a
+    fee at submission submits and registers the application; a payment asked by the office returns it to
+    handling ("Pagamento ricevuto", the office is told); a payment no longer awaited is recorded in the history.
+    A state that allows none of them changes nothing (events may come late or out of order)."""
     application = _locked(application)
-    name = {"started": "payment_started", "failed": "payment_failed", "succeeded": "payment_succeeded"}[
-        outcome
-    ]
-    if not states.allowed(name, application.state, Actor.SYSTEM):
+    name = states.payment_transition(outcome, application.state)
+    if name is None:
         return application
-    _fire(application, name, actor=Actor.SYSTEM, notify=False)
-    if outcome == "succeeded":
+    _fire(application, name, actor=Actor.SYSTEM, motivation=note, notify=name in OFFICE_NOTICES)
+    if name == "payment_succeeded":
         application.submitted_at = timezone.now()
         _protocol_register(application)
+    return application
+
+
+@transaction.atomic
+def application_payment_request(*, application: Application, user, note: str = "") -> Application:
+    """The office asks for a deferred payment (called by ``payments`` in its transaction, before it creates the
+    position): the application waits for it. The row lock makes a double click ask once. Whoever asks takes the
+    application in charge if nobody has, so that someone is told when it is paid."""
+    application = _locked(application)
+    if not states.allowed("payment_request", application.state, Actor.OPERATOR):
+        raise TransitionNotAllowed(
+            _("Il pagamento si può chiedere solo per una pratica in istruttoria."), code="transition"
+        )
+    _fire(application, "payment_request", user=user, actor=Actor.OPERATOR, motivation=note, notify=False)
+    if application.assigned_to_id is None:
+        application.assigned_to = user
+        application.taken_at = application.taken_at or timezone.now()
+        application.save(update_fields=["assigned_to", "taken_at", "updated_at"])
     return application
 
 

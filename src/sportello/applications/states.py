@@ -16,6 +16,8 @@ class State(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In carico")
     INTEGRATION_REQUESTED = "integration_requested", _("Richiesta integrazioni")
     INTEGRATION_RECEIVED = "integration_received", _("Integrazioni ricevute")
+    # The office asked for a deferred payment while handling it: the application waits until it is paid.
+    PAYMENT_REQUESTED = "payment_requested", _("In attesa del pagamento richiesto")
     ACCEPTED = "accepted", _("Accettata")
     REJECTED = "rejected", _("Rifiutata")
     WITHDRAWN = "withdrawn", _("Ritirata")
@@ -36,6 +38,7 @@ OPEN_STATES = frozenset(
         State.IN_PROGRESS,
         State.INTEGRATION_REQUESTED,
         State.INTEGRATION_RECEIVED,
+        State.PAYMENT_REQUESTED,
     }
 )
 
@@ -44,13 +47,23 @@ OPEN_STATES = frozenset(
 class Transition:
     name: str
     source: frozenset
-    target: State
+    target: State | None  # None: the state stays, the event is recorded in the history
     actor: Actor
     needs_motivation: bool = False
+    label: str = ""  # what the history shows instead of the target state's name
 
 
-def _t(name, sources, target, actor, needs_motivation=False) -> Transition:
-    return Transition(name, frozenset(sources), target, actor, needs_motivation)
+def _t(name, sources, target, actor, needs_motivation=False, label="") -> Transition:
+    return Transition(name, frozenset(sources), target, actor, needs_motivation, label)
+
+
+# Where the office may ask for a deferred payment (it takes the application in charge if nobody has).
+PAYMENT_REQUEST_SOURCES = {State.REGISTERED, State.IN_PROGRESS, State.INTEGRATION_RECEIVED}
+# A payment of the application paid where no payment was awaited (after a failure, a second request, a
+# withdrawal): the history records it so the office can act (e.g. refund), the state stays.
+LATE_PAYMENT_SOURCES = (
+    set(State) - {State.DRAFT, State.PAYMENT_PENDING, State.PAYMENT_OUTCOME_PENDING, State.PAYMENT_FAILED}
+) - {State.PAYMENT_REQUESTED}
 
 
 TRANSITIONS = {
@@ -85,6 +98,30 @@ TRANSITIONS = {
         _t("answer_integration", {State.INTEGRATION_REQUESTED}, State.INTEGRATION_RECEIVED, Actor.CITIZEN),
         _t("accept", {State.IN_PROGRESS, State.INTEGRATION_RECEIVED}, State.ACCEPTED, Actor.OPERATOR, True),
         _t("reject", {State.IN_PROGRESS, State.INTEGRATION_RECEIVED}, State.REJECTED, Actor.OPERATOR, True),
+        # The deferred payment asked by the office ("Richiedi pagamento", through payments): the application waits
+        # for it and then returns to handling; a failed, expired or cancelled payment returns it too.
+        _t(
+            "payment_request",
+            PAYMENT_REQUEST_SOURCES,
+            State.PAYMENT_REQUESTED,
+            Actor.OPERATOR,
+            label=_("Pagamento richiesto"),
+        ),
+        _t(
+            "payment_received",
+            {State.PAYMENT_REQUESTED},
+            State.IN_PROGRESS,
+            Actor.SYSTEM,
+            label=_("Pagamento ricevuto"),
+        ),
+        _t("payment_received_late", LATE_PAYMENT_SOURCES, None, Actor.SYSTEM, label=_("Pagamento ricevuto")),
+        _t(
+            "payment_not_received",
+            {State.PAYMENT_REQUESTED},
+            State.IN_PROGRESS,
+            Actor.SYSTEM,
+            label=_("Pagamento non eseguito"),
+        ),
         _t("withdraw", OPEN_STATES, State.WITHDRAWN, Actor.CITIZEN),
         _t(
             "cancel",
@@ -95,6 +132,22 @@ TRANSITIONS = {
         ),
     ]
 }
+
+
+# A payment's news, in the order tried: the first transition the application's state allows fires.
+PAYMENT_OUTCOMES = {
+    "started": ("payment_started",),
+    "failed": ("payment_failed", "payment_not_received"),
+    "cancelled": ("payment_not_received",),  # by the office: a fee at submission is left to the operator
+    "succeeded": ("payment_succeeded", "payment_received", "payment_received_late"),
+}
+# Fired by ``payments`` ("Richiedi pagamento"), not one of the application's own buttons.
+DRIVEN_BY_PAYMENTS = frozenset({"payment_request"})
+
+
+def payment_transition(outcome: str, state: str) -> str | None:
+    """The transition a payment's ``outcome`` fires on an application in ``state``, if any."""
+    return next((name for name in PAYMENT_OUTCOMES[outcome] if allowed(name, state, Actor.SYSTEM)), None)
 
 
 def allowed(name: str, state: str, actor: str) -> bool:

@@ -17,6 +17,9 @@ CITIZEN_FACING = {
     "cancel",
 }
 
+# Told to the office (the assignee, else the service's operators): the deferred payment's outcome.
+OFFICE_NOTICES = {"payment_received", "payment_received_late", "payment_not_received"}
+
 
 def _citizen_url(application) -> str:
     if application.applicant is None:
@@ -65,6 +68,20 @@ def application_notify(*, event_id: int) -> None:
     application = event.application
     if event.transition in CITIZEN_FACING:
         _citizen_event_notify(application, event)
+    elif event.transition in OFFICE_NOTICES:
+        for operator in _office(application):
+            if operator.email:
+                send_templated_email(
+                    to=[operator.email],
+                    template="emails/application_payment_office",
+                    language=operator.language,
+                    municipality=application.municipality,
+                    context={
+                        "application": application,
+                        "event": event,
+                        "url": _staff_url(application, operator.language),
+                    },
+                )
     elif (
         event.transition == "answer_integration" and application.assigned_to and application.assigned_to.email
     ):
@@ -118,14 +135,15 @@ def application_message_notify(*, message_id: int) -> None:
                 context={"application": application, "message": message, "url": _citizen_url(application)},
             )
         return
-    # From the citizen: the operator handling it, else every operator enabled on the service.
-    office = (
-        [application.assigned_to]
-        if application.assigned_to
-        else application.service.operators.filter(is_active=True)
-    )
-    for operator in office:
+    for operator in _office(application):
         _message_email(message, operator, _staff_url(application, operator.language))
+
+
+def _office(application) -> list:
+    """Who hears of the citizen's news: the operator handling it, else every operator enabled on the service."""
+    if application.assigned_to:
+        return [application.assigned_to]
+    return list(application.service.operators.filter(is_active=True))
 
 
 def _message_email(message, recipient, url: str) -> None:

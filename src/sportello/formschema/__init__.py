@@ -22,8 +22,6 @@ from .schema import (
     validate_definition,
 )
 from .validators import (
-    iban_is_valid,
-    personal_fiscal_code_is_valid,
     phone_is_valid,
     validate_fiscal_code,
     validate_iban,
@@ -40,11 +38,9 @@ __all__ = [
     "build_form_class",
     "display_values",
     "empty_definition",
-    "iban_is_valid",
     "import_formio",
     "initial_values",
     "iter_fields",
-    "personal_fiscal_code_is_valid",
     "phone_is_valid",
     "serialize",
     "validate_definition",

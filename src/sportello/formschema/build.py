@@ -23,6 +23,8 @@ from django.utils import translation
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
+from sportello.core.identifiers import normalize_code
+
 from .filecontent import UnreadablePdf, pdf_active_content, signed_payload
 from .schema import (
     ADDRESS_PARTS,
@@ -32,7 +34,7 @@ from .schema import (
     parse_iso_date,
     validate_definition,
 )
-from .validators import normalize_code, validate_fiscal_code, validate_iban, validate_phone
+from .validators import validate_fiscal_code, validate_iban, validate_phone
 
 DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 5000, "email": 254}
 NUMBER_MAX_DIGITS = 20

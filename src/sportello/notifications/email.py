@@ -25,17 +25,19 @@ def sender_for(municipality) -> str:
     )
 
 
-def send_templated_email(
-    *, to: list[str], template: str, context: dict, language: str, municipality=None, attachments=()
-) -> None:
-    """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and send them.
-
-    Called from tasks only: the caller enqueues the task in its own transaction, the worker sends.
-    """
+def render_templated_email(
+    *, template: str, context: dict, language: str, municipality=None
+) -> tuple[str, str]:
+    """``(subject, body)`` of ``<template>_subject.txt`` and ``<template>.txt`` rendered in ``language``."""
     with translation.override(language):
         context = {**context, "municipality": municipality, "platform_name": settings.PLATFORM_NAME}
         subject = " ".join(_render_text(f"{template}_subject.txt", context).split())
         body = _render_text(f"{template}.txt", context)
+    return subject, body
+
+
+def send_email(*, to: list[str], subject: str, body: str, municipality=None, attachments=()) -> None:
+    """Send an e-mail already rendered, from the platform's address in the municipality's name."""
     reply_to = [municipality.email] if municipality is not None and municipality.email else None
     if not to:
         return
@@ -45,3 +47,16 @@ def send_templated_email(
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     message.send()
+
+
+def send_templated_email(
+    *, to: list[str], template: str, context: dict, language: str, municipality=None, attachments=()
+) -> None:
+    """Render ``<template>_subject.txt`` and ``<template>.txt`` in ``language`` and send them.
+
+    Called from tasks only: the caller enqueues the task in its own transaction, the worker sends.
+    """
+    subject, body = render_templated_email(
+        template=template, context=context, language=language, municipality=municipality
+    )
+    send_email(to=to, subject=subject, body=body, municipality=municipality, attachments=attachments)

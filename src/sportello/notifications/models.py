@@ -96,10 +96,20 @@ class IOMessage(models.Model):
         ACCEPTED = "accepted", _("Consegnato ad App IO")
         NO_PROFILE = "no_profile", _("Il cittadino non usa App IO")
         NOT_ALLOWED = "not_allowed", _("Il cittadino ha disattivato il servizio su App IO")
+        FORBIDDEN = "forbidden", _("Il servizio non è abilitato all'invio su App IO")
         FAILED = "failed", _("Non inviato (errore)")
         UNCERTAIN = "uncertain", _("Esito dell'invio da verificare")
 
-    FINAL = (Status.ACCEPTED, Status.NO_PROFILE, Status.NOT_ALLOWED, Status.FAILED, Status.UNCERTAIN)
+    FINAL = (
+        Status.ACCEPTED,
+        Status.NO_PROFILE,
+        Status.NOT_ALLOWED,
+        Status.FORBIDDEN,
+        Status.FAILED,
+        Status.UNCERTAIN,
+    )
+    # IO's final refusals: the notice then goes by e-mail (``fallback_email``), once.
+    REFUSED = (Status.NO_PROFILE, Status.NOT_ALLOWED, Status.FORBIDDEN)
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="io_messages")
@@ -115,6 +125,10 @@ class IOMessage(models.Model):
     io_id = models.CharField(max_length=64, blank=True)
     io_status = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
+    # The e-mail of the same notice, rendered when the citizen chose App IO only: sent if IO refuses it.
+    # {"to": [...], "subject": ..., "body": ..., "attachments": [[name, base64, mimetype]]}
+    fallback_email = models.JSONField(null=True, blank=True)
+    fallback_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -158,6 +172,7 @@ class EmailDelivery(models.Model):
         SENT = "sent", _("E-mail inviata")
         NOT_WANTED = "not_wanted", _("E-mail non inviata: il cittadino preferisce App IO")
         NO_ADDRESS = "no_address", _("E-mail non inviata: nessun indirizzo")
+        FALLBACK = "fallback", _("E-mail inviata perché App IO non ha recapitato l'avviso")
 
     event_key = models.CharField(max_length=120, unique=True)
     status = models.CharField(max_length=16, choices=Status.choices)

@@ -11,7 +11,7 @@ def _deliveries(keys: dict) -> dict:
     """``{value: [(channel, status label, ok)]}`` for ``{event_key: value}``."""
     result = {value: [] for value in keys.values()}
     for delivery in EmailDelivery.objects.filter(event_key__in=keys):
-        ok = delivery.status == EmailDelivery.Status.SENT
+        ok = delivery.status in (EmailDelivery.Status.SENT, EmailDelivery.Status.FALLBACK)
         result[keys[delivery.event_key]].append(("E-mail", delivery.get_status_display(), ok))
     for message in IOMessage.objects.filter(event_key__in=keys):
         ok = message.status == IOMessage.Status.ACCEPTED
@@ -39,6 +39,22 @@ def deliveries_for_application_notices(application) -> list[tuple[str, list]]:
         keys[f"payment-request:{pk}"] = (f"2-{pk:012d}", _("Richiesta di pagamento"))
     found = _deliveries(keys)
     return [(what, found[(order, what)]) for order, what in sorted(found) if found[(order, what)]]
+
+
+def io_messages_uncertain_for_staff(*, user, municipality):
+    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
+    operators those of the services they are enabled on."""
+    from sportello.accounts.roles import Role, has_role
+
+    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
+    if not has_role(user, municipality, Role.ADMIN):
+        messages = messages.filter(service__operators=user)
+    return messages
+
+
+def io_uncertain_count(*, user, municipality) -> int:
+    """How many App IO deliveries this staff member has to verify (the dashboard's card)."""
+    return io_messages_uncertain_for_staff(user=user, municipality=municipality).count()
 
 
 def sandbox_inbox(*, fiscal_code: str, language: str = "it", limit: int = 50) -> list[dict]:

@@ -27,6 +27,7 @@ from .models import (
 )
 from .models import ServiceIOLogEntry as Log
 from .providers import sandbox_enabled
+from .selectors import io_messages_uncertain_for_staff
 
 LANGUAGES = ("it", "en", "de")
 NOTICE_NUMBER = re.compile(r"^[0123][0-9]{17}$")
@@ -228,6 +229,7 @@ def io_message_enqueue(
     due_date: datetime | None = None,
     payment_data: dict | None = None,
     ctas: dict | None = None,
+    fallback_email: dict | None = None,
 ) -> IOMessage | None:
     """Send ``user`` an App IO message for ``event_key`` once; None when it does not go to IO.
 
@@ -236,6 +238,9 @@ def io_message_enqueue(
     ``payee_fiscal_code``, optional ``invalid_after_due_date`` and ``checkout_url`` (Sportello's own page where
     the notice is paid; kept here, never sent to IO). ``ctas``: ``{"it": [(text, https address)], ...}``, the
     message's buttons (IO's Markdown front matter, in every language of the message).
+    ``fallback_email`` (from ``email_fallback_render``): the e-mail sent instead, once, if IO refuses the
+    message (no profile, ``sender_allowed`` false, service not allowed); stored with the message, in this
+    transaction, so the delivery task always finds it.
     Calling it again for the same user and event returns the first message and sends nothing more.
     """
     from .tasks import io_message_deliver
@@ -270,6 +275,7 @@ def io_message_enqueue(
             "contents": contents,
             "due_date": due_date,
             "payment_data": payment,
+            "fallback_email": fallback_email,
         },
     )
     if created:
@@ -317,8 +323,20 @@ def citizen_notify(
     channels = channels_for(user=user, municipality=municipality)
     context = {**context, "municipality": municipality}
     result = {"io": None, "email": None}
+    address = email if email is not None else (user.email if user is not None else "")
+    language = language or (user.language if user is not None else "it")
     if "io" in channels and user is not None and service is not None:
         subjects, bodies = io_texts_render(template, context)
+        fallback = None
+        if "email" not in channels and address:  # IO only: the e-mail waits in case IO refuses the message
+            fallback = email_fallback_render(
+                to=address,
+                template=template,
+                context=context,
+                language=language,
+                municipality=municipality,
+                attachments=attachments,
+            )
         result["io"] = io_message_enqueue(
             user=user,
             service=service,
@@ -328,15 +346,15 @@ def citizen_notify(
             due_date=due_date,
             payment_data=payment_data,
             ctas=ctas,
+            fallback_email=fallback,
         )
-    address = email if email is not None else (user.email if user is not None else "")
     if "email" not in channels and result["io"] is not None:
         result["email"] = EmailDelivery.Status.NOT_WANTED
     elif address:
         send_templated_email(
             to=[address],
             template=template,
-            language=language or (user.language if user is not None else "it"),
+            language=language,
             municipality=municipality,
             context=context,
             attachments=attachments,
@@ -344,8 +362,38 @@ def citizen_notify(
         result["email"] = EmailDelivery.Status.SENT
     else:
         result["email"] = EmailDelivery.Status.NO_ADDRESS
-    email_delivery_record(event_key=event_key, status=result["email"])
+    if result["email"] == EmailDelivery.Status.NOT_WANTED:
+        # not over a fallback already sent (a retried task): the operator must see what really happened
+        EmailDelivery.objects.get_or_create(event_key=event_key, defaults={"status": result["email"]})
+    else:
+        email_delivery_record(event_key=event_key, status=result["email"])
     return result
+
+
+def email_fallback_render(
+    *, to: str, template: str, context: dict, language: str, municipality, attachments=()
+):
+    """The e-mail of a notice, rendered now and kept with its IO message (JSON): sent if IO refuses it."""
+    import base64
+
+    from .email import render_templated_email
+
+    subject, body = render_templated_email(
+        template=template, context=context, language=language, municipality=municipality
+    )
+    return {
+        "to": [to],
+        "subject": subject,
+        "body": body,
+        "attachments": [
+            [
+                name,
+                base64.b64encode(content if isinstance(content, bytes) else content.encode()).decode(),
+                mimetype,
+            ]
+            for name, content, mimetype in attachments
+        ],
+    }
 
 
 def booking_notify(
@@ -417,17 +465,6 @@ def application_event_io_enqueue(*, event, url: str) -> IOMessage | None:
 # --- Uncertain deliveries, resolved by staff -------------------------------------------------------------------
 
 IO_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-
-
-def io_messages_uncertain_for_staff(*, user, municipality):
-    """The "to be verified" messages a staff member may resolve: administrators all of the municipality's,
-    operators those of the services they are enabled on."""
-    from sportello.accounts.roles import Role, has_role
-
-    messages = IOMessage.objects.filter(municipality=municipality, status=IOMessage.Status.UNCERTAIN)
-    if not has_role(user, municipality, Role.ADMIN):
-        messages = messages.filter(service__operators=user)
-    return messages
 
 
 @transaction.atomic

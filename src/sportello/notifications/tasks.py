@@ -20,9 +20,9 @@ from django_tasks import task
 
 from sportello.core.tasks import RETRY_DELAYS, retry_later, retrying
 
-from .models import IOAttempt, IOBinding, IOMessage
+from .models import EmailDelivery, IOAttempt, IOBinding, IOMessage
 from .models import ServiceIOLogEntry as Log
-from .providers import IOError_, IONotFound, IOUncertain, io_client_for
+from .providers import IOError_, IOForbidden, IONotFound, IOUncertain, io_client_for
 from .services import LANGUAGES, citizen_notify
 
 Status = IOMessage.Status
@@ -58,6 +58,54 @@ def _finish(message, status: str, error: str = "", **fields) -> str:
         status=status, error=error[:1000], updated_at=timezone.now(), **fields
     )
     return status
+
+
+def _refused(message, status: str, error: str = "") -> str:
+    """IO's final refusal (no profile, ``sender_allowed`` false, service not allowed): the message is final, and
+    its e-mail fallback (a citizen who chose App IO only) is queued in the same transaction, so it exists if and
+    only if the refusal is recorded."""
+    with transaction.atomic():
+        _finish(message, status, error)
+        if message.fallback_email:
+            io_message_email_fallback.enqueue(message_id=message.pk)
+    return status
+
+
+@task()
+@retrying
+def io_message_email_fallback(*, message_id: int) -> str:
+    """Send the e-mail of a notice IO refused, once: under the message's row lock, marked sent in the transaction
+    that sends it (a run after a committed send finds it marked; an SMTP error rolls back and is retried)."""
+    import base64
+
+    from .email import send_email
+
+    with transaction.atomic():
+        message = (
+            IOMessage.objects.select_for_update(of=("self",))
+            .select_related("municipality")
+            .get(pk=message_id)
+        )
+        if message.fallback_sent_at is not None or not message.fallback_email:
+            return "already sent"
+        if message.status not in IOMessage.REFUSED:
+            return "not refused"
+        mail = message.fallback_email
+        send_email(
+            to=mail["to"],
+            subject=mail["subject"],
+            body=mail["body"],
+            municipality=message.municipality,
+            attachments=[
+                (name, base64.b64decode(content), mimetype) for name, content, mimetype in mail["attachments"]
+            ],
+        )
+        IOMessage.objects.filter(pk=message.pk).update(fallback_sent_at=timezone.now())
+        EmailDelivery.objects.update_or_create(
+            event_key=message.event_key, defaults={"status": EmailDelivery.Status.FALLBACK}
+        )
+        _attempt(message, "fallback", outcome="email_sent")
+    return "sent"
 
 
 def _retry_or_fail(message, attempt: int, error: IOError_) -> str:
@@ -114,7 +162,10 @@ def io_message_deliver(*, message_id: int, attempt: int = 0) -> str:
         profile = client.profile_get(message.fiscal_code)
     except IONotFound as error:
         _attempt(message, "profile", error=error)
-        return _finish(message, Status.NO_PROFILE)
+        return _refused(message, Status.NO_PROFILE)
+    except IOForbidden as error:
+        _attempt(message, "profile", error=error)
+        return _refused(message, Status.FORBIDDEN, str(error))
     except IOError_ as error:
         _attempt(message, "profile", error=error)
         return (
@@ -124,7 +175,7 @@ def io_message_deliver(*, message_id: int, attempt: int = 0) -> str:
         )
     if not profile.sender_allowed:
         _attempt(message, "profile", outcome="not_allowed")
-        return _finish(message, Status.NOT_ALLOWED)
+        return _refused(message, Status.NOT_ALLOWED)
     language = _language(profile, message.contents, message.user.language)
     key = uuid.uuid4()
     with transaction.atomic():  # committed before the call: the mark a crashed run leaves behind
@@ -138,6 +189,10 @@ def io_message_deliver(*, message_id: int, attempt: int = 0) -> str:
     except IOUncertain as error:
         _attempt(message, "submit", key=key, error=error)
         return _finish(message, Status.UNCERTAIN, str(error))
+    except (IOForbidden, IONotFound) as error:  # IO refused it: it did not take the message
+        _attempt(message, "submit", key=key, error=error)
+        status = Status.FORBIDDEN if isinstance(error, IOForbidden) else Status.NO_PROFILE
+        return _refused(message, status, str(error))
     except IOError_ as error:
         _attempt(message, "submit", key=key, error=error)
         if error.retry:

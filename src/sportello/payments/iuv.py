@@ -1,67 +1,21 @@
-"""pagoPA identifiers and money, pure (no ORM): IUV, notice number, QR payload, cents, budget-line splits.
+"""pagoPA's notice QR payload and money, pure (no ORM): cents, budget-line splits.
 
-Fiscal codes and IBANs are checked by ``municipalities.validators`` and ``formschema.validators``; this module
-adds only what pagoPA defines. Amounts are integer euro cents everywhere; text is parsed with ``Decimal``.
+The identifiers (IUV, notice number, check digits, fiscal codes, IBAN) are in ``core.identifiers``. Amounts are
+integer euro cents everywhere; text is parsed with ``Decimal``.
 """
 
 import re
 from decimal import Decimal, InvalidOperation
 
-AUX_DIGIT = "3"  # the only auxiliary digit current pagoPA rules allow
+from sportello.core.identifiers import notice_number_is_valid
+
 MAX_TRANSFERS = 5  # GPD: 1 to 5 transfers per payment option
 
-_SEGREGATION = re.compile(r"^\d{2}$")
-_BASE = re.compile(r"^\d{13}$")
-_NOTICE = re.compile(r"^\d{18}$")
 _EURO = re.compile(r"^\d{1,9}([.,]\d{1,2})?$")
 
 
 class SplitError(ValueError):
     """Budget lines that do not make a valid split of the total (message in Italian for the form)."""
-
-
-def segregation_code_is_valid(code: str) -> bool:
-    """00-45 are assigned by pagoPA to creditor bodies (99 belongs to the Ministry of the Interior)."""
-    return isinstance(code, str) and bool(_SEGREGATION.match(code)) and int(code) <= 45
-
-
-def check_digits(segregation_code: str, base: str) -> str:
-    """The two mod-93 check digits of an aux-3 IUV: ``int("3" + segregation + base) % 93``."""
-    if not segregation_code_is_valid(segregation_code):
-        raise ValueError(f"segregation code must be 00-45, not {segregation_code!r}")
-    if not isinstance(base, str) or not _BASE.match(base):
-        raise ValueError(f"IUV base must be 13 digits, not {base!r}")
-    return f"{int(AUX_DIGIT + segregation_code + base) % 93:02d}"
-
-
-def iuv(segregation_code: str, base: str) -> str:
-    """The 17-digit IUV: segregation code, 13-digit base, check digits."""
-    return segregation_code + base + check_digits(segregation_code, base)
-
-
-def notice_number(segregation_code: str, base: str) -> str:
-    """The 18-digit notice number (NAV): aux digit 3 followed by the IUV."""
-    return AUX_DIGIT + iuv(segregation_code, base)
-
-
-def iuv_base(year: int, sequence: int) -> str:
-    """Year and a 9-digit zero-padded sequence: 13 digits, never repeated for one creditor."""
-    if not 1000 <= year <= 9999 or not 1 <= sequence <= 999_999_999:
-        raise ValueError("year must have 4 digits and the sequence 1-999999999")
-    return f"{year:04d}{sequence:09d}"
-
-
-def notice_number_is_valid(number: str) -> bool:
-    """True for an aux-3 notice number with a valid segregation code and matching check digits."""
-    if not isinstance(number, str) or not _NOTICE.match(number) or number[0] != AUX_DIGIT:
-        return False
-    segregation, base, check = number[1:3], number[3:16], number[16:]
-    return segregation_code_is_valid(segregation) and check_digits(segregation, base) == check
-
-
-def notice_number_grouped(number: str) -> str:
-    """As printed on notices: groups of four digits (``3012 0260 0000 0001 23``)."""
-    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
 def qr_payload(number: str, creditor_fiscal_code: str, cents: int) -> str:

@@ -13,6 +13,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from sportello.core import identifiers
 from sportello.core.pdf import pdf_document, pdf_table
 
 from . import iuv
@@ -77,7 +78,7 @@ def render_notice_pdf(payment) -> bytes:
         rows = [
             [_("Importo"), text(f"{iuv.format_euro(payment.amount_cents)} €")],
             [_("Entro il"), text(date_format(payment.due_date, "d/m/Y"))],
-            [_("Codice avviso"), text(iuv.notice_number_grouped(payment.notice_number))],
+            [_("Codice avviso"), text(identifiers.notice_number_grouped(payment.notice_number))],
             [_("Codice fiscale ente"), text(payment.creditor_fiscal_code)],
         ]
         return rows + ([[_("Codice CBILL"), text(settings.cbill)]] if settings.cbill else [])
@@ -97,7 +98,7 @@ def render_notice_pdf(payment) -> bytes:
             Paragraph(escape(how), styles["BodyText"]),
         ]
 
-    number = iuv.notice_number_grouped(payment.notice_number)
+    number = identifiers.notice_number_grouped(payment.notice_number)
     return _build(
         payment,
         title=_("Avviso di pagamento %(number)s") % {"number": number},
@@ -121,7 +122,7 @@ def render_receipt_pdf(payment) -> bytes:
             [_("Prestatore del servizio di pagamento"), text(payment.psp or "—")],
             [_("Identificativo della ricevuta"), text(payment.receipt_id or "—")],
             ["IUV", text(payment.iuv)],
-            [_("Codice avviso"), text(iuv.notice_number_grouped(payment.notice_number))],
+            [_("Codice avviso"), text(identifiers.notice_number_grouped(payment.notice_number))],
         ] + [
             [f"{line.transfer_index}. {line.description}", text(f"{iuv.format_euro(line.amount_cents)} €")]
             for line in payment.lines.all()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.applications import services as applications
-from sportello.applications.states import State as AppState
+from sportello.core import identifiers
 
 from . import iuv
 from .models import (
@@ -43,7 +43,7 @@ def _allocate_base(municipality, year: int) -> str:
     counter = IuvCounter.objects.select_for_update().get(municipality=municipality, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return iuv.iuv_base(year, counter.last)
+    return identifiers.iuv_base(year, counter.last)
 
 
 def _settings(municipality) -> PaymentSettings:
@@ -96,7 +96,7 @@ def payment_position_create(
     settings = _settings(municipality)
     now = timezone.localtime()
     base = _allocate_base(municipality, now.year)
-    code = iuv.iuv(settings.segregation_code, base)
+    code = identifiers.iuv(settings.segregation_code, base)
     payment = Payment(
         municipality=municipality,
         application=application,
@@ -106,7 +106,7 @@ def payment_position_create(
         iupd=f"SPT-{code}",
         iuv_base=base,
         iuv=code,
-        notice_number=iuv.notice_number(settings.segregation_code, base),
+        notice_number=identifiers.notice_number(settings.segregation_code, base),
         amount_cents=total,
         description=description[:140],
         due_date=due_date,
@@ -181,12 +181,10 @@ def payment_request_deferred(*, application, user) -> Payment:
     config = ServicePaymentConfig.objects.filter(service=application.service).first()
     if config is None or config.when != When.DEFERRED:
         raise ValidationError(_("Per questo servizio il pagamento non è richiesto dall'ufficio."))
-    if not applications.can_operate(user, application) or application.state not in (
-        AppState.IN_PROGRESS,
-        AppState.INTEGRATION_RECEIVED,
-        AppState.REGISTERED,
-    ):
+    if not applications.can_operate(user, application):
         raise ValidationError(_("Il pagamento si può chiedere solo per una pratica in istruttoria."))
+    # The application waits for the payment ("In attesa del pagamento richiesto"), under its row lock.
+    application = applications.application_payment_request(application=application, user=user)
     return payment_create(application=application, actor=user)
 
 
@@ -229,12 +227,25 @@ def payment_apply_status(*, payment, observed: PositionStatus, source=PaymentEve
     return payment
 
 
-def _settled(payment, *, drive_application: bool = True) -> None:
-    """A payment became final: its application's fee drives the application; every final state is announced."""
-    if drive_application and payment.application_id and not payment.purpose:
+def _settled(payment, *, by_operator: bool = False) -> None:
+    """A payment became final (once per payment and final state): its application's fee drives the application
+    (what it does there is the application's transition table); every final state is announced."""
+    if payment.application_id and not payment.purpose:
+        if payment.status == Status.PAID:
+            outcome = "succeeded"
+            note = _("%(amount)s € pagati (avviso %(notice)s).")
+        else:
+            outcome = "cancelled" if by_operator else "failed"
+            note = _("Pagamento di %(amount)s € %(status)s (avviso %(notice)s).")
         applications.application_payment_outcome(
             application=payment.application,
-            outcome="succeeded" if payment.status == Status.PAID else "failed",
+            outcome=outcome,
+            note=note
+            % {
+                "amount": iuv.format_euro(payment.amount_cents),
+                "notice": payment.notice_number,
+                "status": payment.get_status_display().lower(),
+            },
         )
     payment_settled.send(sender=Payment, payment=payment, status=payment.status)
 
@@ -356,7 +367,8 @@ def payment_cancel(*, payment, user, note: str = "") -> Payment:
     )
     payment.status = Status.CANCELLED
     payment.save(update_fields=["status", "updated_at"])
-    _settled(payment, drive_application=False)  # the operator handles the application themselves
+    # A fee at submission is left to the operator; an application waiting for a deferred payment returns to handling.
+    _settled(payment, by_operator=True)
     return payment
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .iuv import segregation_code_is_valid
+from sportello.core.identifiers import segregation_code_is_valid
 
 TAXONOMY_FILE = Path(__file__).parent / "data" / "tassonomia-v33.json"
 

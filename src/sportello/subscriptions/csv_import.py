@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from sportello.formschema.validators import normalize_code, personal_fiscal_code_is_valid
+from sportello.core.identifiers import normalize_code, personal_fiscal_code_is_valid
 
 REQUIRED = ("codice_fiscale", "cognome", "nome", "cf_richiedente", "nome_richiedente")
 OPTIONAL = ("email_richiedente", "condivisa_con", "isee")

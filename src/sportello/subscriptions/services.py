@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sportello.formschema.validators import normalize_code, personal_fiscal_code_is_valid
+from sportello.core.identifiers import normalize_code, personal_fiscal_code_is_valid
 from sportello.payments import iuv
 from sportello.payments import services as payments
 from sportello.payments.models import BUDGET_FIELDS, OPEN_STATUSES

@@ -190,8 +190,11 @@ def test_deferred_payment_requested_by_the_operator(client, mori, mori_admin, ci
     payment = application.payments.get()
     assert payment.amount_cents == 2737 and payment.status == Status.CREATED
     application.refresh_from_db()
-    assert application.state == State.REGISTERED  # a deferred payment does not move the application
-    assert "Richiedi pagamento" not in client.get(f"{BASE}/pratiche/{application.pk}/").content.decode()
+    # The application waits for the payment, taken in charge by whoever asked for it.
+    assert application.state == State.PAYMENT_REQUESTED and application.assigned_to == mori_admin
+    page = client.get(f"{BASE}/pratiche/{application.pk}/").content.decode()
+    assert "Richiedi pagamento" not in page
+    assert "In attesa del pagamento richiesto" in page and "Pagamento richiesto" in page
 
 
 def test_payment_list_filters_totals_and_exports(client, paid, mori_admin):

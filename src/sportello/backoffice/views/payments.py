@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from sportello.applications import states
 from sportello.applications.models import Application
 from sportello.catalog.models import Service
 from sportello.core.exports import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes
@@ -446,7 +447,7 @@ def payment_box_context(application) -> dict:
     can_request = (
         config is not None
         and config.when == "deferred"
-        and application.state in ("registered", "in_progress", "integration_received")
+        and states.allowed("payment_request", application.state, states.Actor.OPERATOR)
         and not any(p.is_open or p.status == Status.PAID for p in payments_list)
     )
     return {"payments": payments_list, "payment_config": config, "can_request_payment": can_request}

@@ -5,7 +5,7 @@ from sportello.municipalities.models import Municipality
 
 def _valid_fiscal_code(n: int) -> str:
     """An 11-digit numeric fiscal code with a correct check digit, distinct for each ``n``."""
-    from sportello.municipalities.validators import numeric_fiscal_code_is_valid
+    from sportello.core.identifiers import numeric_fiscal_code_is_valid
 
     base = f"{n:010d}"
     return next(base + str(d) for d in range(10) if numeric_fiscal_code_is_valid(base + str(d)))

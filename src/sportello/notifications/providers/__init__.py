@@ -3,9 +3,18 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import IOClient, IOError_, IONotFound, IOTransient, IOUncertain, Profile
+from .base import IOClient, IOError_, IOForbidden, IONotFound, IOTransient, IOUncertain, Profile
 
-__all__ = ["IOClient", "IOError_", "IONotFound", "IOTransient", "IOUncertain", "Profile", "io_client_for"]
+__all__ = [
+    "IOClient",
+    "IOError_",
+    "IOForbidden",
+    "IONotFound",
+    "IOTransient",
+    "IOUncertain",
+    "Profile",
+    "io_client_for",
+]
 
 
 def sandbox_enabled() -> bool:

@@ -24,6 +24,10 @@ class IONotFound(IOError_):
     """404: no IO profile for the fiscal code (or no such message or service). Final."""
 
 
+class IOForbidden(IOError_):
+    """403: the service may not send to this citizen or at all (not allowed, key not enabled). Final."""
+
+
 class IOTransient(IOError_):
     """429, 5xx or no connection: IO did not take the request; try again later."""
 

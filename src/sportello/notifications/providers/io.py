@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from .base import IOError_, IONotFound, IOTransient, IOUncertain, Profile
+from .base import IOError_, IOForbidden, IONotFound, IOTransient, IOUncertain, Profile
 
 TIMEOUT_SECONDS = 10
 
@@ -47,6 +47,8 @@ class HttpIOClient:
             detail = _problem(error.read())
             if status == 404:
                 raise IONotFound(detail or "not found", status=404) from None
+            if status == 403:
+                raise IOForbidden(detail or "forbidden", status=403) from None
             if status == 429 or status >= 500:
                 raise IOTransient(detail or f"HTTP {status}", status=status) from None
             raise IOError_(detail or f"HTTP {status}", status=status) from None

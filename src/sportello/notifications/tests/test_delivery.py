@@ -66,15 +66,6 @@ class ScriptedClient:
         return {"status": "PROCESSED"}
 
 
-@pytest.fixture
-def scripted(monkeypatch):
-    def install(client):
-        monkeypatch.setattr(tasks, "_client", lambda message: client)
-        return client
-
-    return install
-
-
 def _retries():
     return DBTaskResult.objects.filter(task_path="sportello.notifications.tasks.io_message_deliver")
 

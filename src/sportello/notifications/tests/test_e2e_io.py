@@ -1,7 +1,8 @@
 """In the browser, with the real worker: an operator requests integrations on an application of an IO-bound
 service; the citizen logs in with SPID (demo IdP) and finds the message in the "App IO (demo)" inbox.
 And the payment journey: the operator requests a deferred payment, the citizen sees the IO message with the
-amount, pays it from the message at the pagoPA sandbox, and the payment is paid for the operator.
+amount, pays it from the message at the pagoPA sandbox, the payment is paid for the operator and the application,
+which waited for it, is back in handling with "Pagamento ricevuto" in its history.
 """
 
 import re
@@ -122,6 +123,7 @@ def test_deferred_payment_is_paid_from_the_app_io_message(
     box = operator.locator("[data-element=application-payment]")
     box.get_by_role("button", name="Richiedi pagamento").click()
     expect(operator.locator(".sportello-messages")).to_contain_text("Pagamento richiesto")
+    expect(operator.get_by_test_id("application-state")).to_have_text("In attesa del pagamento richiesto")
 
     run_tasks()  # payment_publish: the position is payable, which queues the payment request ...
     run_tasks()  # ... whose IO message the worker then delivers to the IO sandbox
@@ -163,6 +165,12 @@ def test_deferred_payment_is_paid_from_the_app_io_message(
     assert payment.status == Status.PAID
     operator.reload()
     expect(box.get_by_test_id("payment-status")).to_have_text("Pagato")
+    # The application moves on: back in the operator's handling, the payment in its history.
+    expect(operator.get_by_test_id("application-state")).to_have_text("In carico")
+    history = operator.get_by_test_id("application-history")
+    expect(history.locator("tr", has_text="Pagamento ricevuto")).to_contain_text("22,21 € pagati")
+    application.refresh_from_db()
+    assert application.state == "in_progress" and application.assigned_to == mori_operator
     folder = settings.PROJECT_DIR / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     citizen.screenshot(path=str(folder / "citizen-io-demo-payment.png"), full_page=True)

@@ -84,7 +84,8 @@ def sandbox_checkout_for_notice(*, creditor_fiscal_code: str, notice_number: str
     The App IO sandbox calls this for its "Paga" button; the platform learns the outcome as always, by
     asking the position's status (poll or return page). Raises ``ProviderError`` for an unknown notice.
     """
-    from ..iuv import AUX_DIGIT
+    from sportello.core.identifiers import AUX_DIGIT
+
     from ..models import PaymentSettings, SandboxPosition
 
     settings = PaymentSettings.objects.filter(creditor_fiscal_code=creditor_fiscal_code).select_related(
@@ -104,7 +105,8 @@ def sandbox_checkout_for_notice(*, creditor_fiscal_code: str, notice_number: str
 
 def sandbox_notice_status(*, creditor_fiscal_code: str, notice_number: str) -> str:
     """What pagoPA's sandbox says of a notice ("pending", "paid", ...; "" when unknown), as IO shows it."""
-    from ..iuv import AUX_DIGIT
+    from sportello.core.identifiers import AUX_DIGIT
+
     from ..models import SandboxPosition
 
     position = SandboxPosition.objects.filter(

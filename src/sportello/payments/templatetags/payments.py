@@ -1,5 +1,6 @@
 from django import template
 
+from sportello.core import identifiers
 from sportello.payments import iuv
 
 register = template.Library()
@@ -13,4 +14,4 @@ def euro(cents):
 
 @register.filter
 def notice_grouped(number):
-    return iuv.notice_number_grouped(number or "")
+    return identifiers.notice_number_grouped(number or "")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sportello.applications.states import State as AppState
-from sportello.payments import iuv
+from sportello.core import identifiers
 from sportello.payments.models import Payment, PaymentEvent, SandboxPosition, Status
 from sportello.payments.providers import PositionStatus, ProviderUnavailable
 from sportello.payments.providers.sandbox import sandbox_outcome
@@ -39,7 +39,7 @@ def test_request_creates_position_with_cie_split_and_valid_identifiers(awaiting,
         (2, 516, "3050"),
         (3, 26, "3060"),
     ]
-    assert iuv.notice_number_is_valid(payment.notice_number)
+    assert identifiers.notice_number_is_valid(payment.notice_number)
     assert payment.notice_number == "3" + payment.iuv and payment.iuv.startswith("01")
     assert payment.iuv_base == f"{timezone.localdate().year}000000001"
     assert payment.due_date == timezone.localdate() + timedelta(days=30)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sportello.catalog.services import service_form_save
 from sportello.catalog.tests.factories import ServiceFactory
-from sportello.formschema.validators import fiscal_code_check_character
+from sportello.core.identifiers import fiscal_code_check_character
 from sportello.subscriptions.models import (
     ItemKind,
     PlanItem,
