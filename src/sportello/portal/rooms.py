@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST, require_safe
 
+from sportello.core.downloads import image_response
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
 from sportello.identity.session import citizen_level, citizen_required, login_url
@@ -57,7 +58,18 @@ def _url(request, name, **kwargs):
 
 
 def room_list(request):
-    return render(request, "portal/rooms/list.html", {"rooms": selectors.public_rooms(request.municipality)})
+    rooms_ = selectors.public_rooms(request.municipality).prefetch_related("photos")
+    return render(request, "portal/rooms/list.html", {"rooms": rooms_})
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def room_photo(request, room_slug, pk, variant):
+    """A photo of a published room (public, no personal data: cacheable), re-encoded at upload."""
+    photo = get_object_or_404(_room(request, room_slug).photos, pk=pk)
+    if photo.variant(variant) is None:
+        raise Http404("No such photo size")
+    return image_response(photo.variant(variant))
 
 
 def _parse_day(value, default):

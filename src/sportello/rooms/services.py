@@ -6,6 +6,7 @@ becomes ``RoomTaken`` naming the clashing ranges. A recurring request inserts al
 all or none.
 """
 
+import uuid
 from datetime import time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from .models import (
     RoomBookingEvent,
     RoomClosure,
     RoomOccupancy,
+    RoomPhoto,
     RoomSeason,
     RoomTariff,
 )
@@ -585,6 +587,91 @@ def room_save(*, room: Room) -> Room:
     room.full_clean()
     room.save()
     return room
+
+
+# --- photos (administrators) ---
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_SIZES = (1600, 480)  # the longest side of the page's image and of the list's thumbnail
+PHOTOS_PER_ROOM = 12
+
+
+def room_photo_add(*, room, upload, alt_text: str) -> RoomPhoto:
+    """Check the upload (content, size, pixels), re-encode it (no EXIF/GPS, nothing appended) in two sizes and
+    store both under random names. The files are removed again if the row is not saved."""
+    from django.core.files.base import ContentFile
+
+    from sportello.core.uploads import image_checked
+
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    if room.photos.count() >= PHOTOS_PER_ROOM:
+        raise ValidationError(_("Al massimo %(n)s foto per sala.") % {"n": PHOTOS_PER_ROOM})
+    image, thumbnail = image_checked(
+        upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS, sizes=PHOTO_SIZES
+    )
+    name = uuid.uuid4().hex
+    photo = RoomPhoto(
+        room=room,
+        width=image.width,
+        height=image.height,
+        thumbnail_width=thumbnail.width,
+        thumbnail_height=thumbnail.height,
+        alt_text=alt_text[:250],
+    )
+    photo.image.save(f"rooms/photos/{name}.{image.extension}", ContentFile(image.content), save=False)
+    photo.thumbnail.save(
+        f"rooms/photos/{name}-small.{thumbnail.extension}", ContentFile(thumbnail.content), save=False
+    )
+    try:
+        with transaction.atomic():
+            Room.objects.select_for_update().get(pk=room.pk)
+            last = room.photos.order_by("-position").values_list("position", flat=True).first()
+            photo.position = 0 if last is None else last + 1
+            photo.save()
+    except BaseException:
+        _photo_files_delete(photo)
+        raise
+    return photo
+
+
+def _photo_files_delete(photo) -> None:
+    for field in (photo.image, photo.thumbnail):
+        if field.name:
+            field.storage.delete(field.name)
+
+
+@transaction.atomic
+def room_photo_describe(*, photo, alt_text: str) -> RoomPhoto:
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    photo.alt_text = alt_text[:250]
+    photo.save(update_fields=["alt_text"])
+    return photo
+
+
+@transaction.atomic
+def room_photo_move(*, photo, offset: int) -> None:
+    """Move a photo up (-1) or down (+1) in its room's order; the positions are renumbered 0..n-1."""
+    Room.objects.select_for_update().get(pk=photo.room_id)
+    photos = list(RoomPhoto.objects.filter(room_id=photo.room_id).order_by("position", "pk"))
+    index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+    target = min(max(index + offset, 0), len(photos) - 1)
+    photos.insert(target, photos.pop(index))
+    for position, item in enumerate(photos):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def room_photo_delete(*, photo) -> None:
+    """Delete the row; its files go once the deletion is committed."""
+    photo.delete()
+    transaction.on_commit(lambda: _photo_files_delete(photo))
 
 
 @transaction.atomic
