@@ -4,7 +4,7 @@ weekly dates), the request's details, the summary with the price explained, paym
 personal area with the cancel link and the ICS file. Works without JavaScript."""
 
 from contextlib import suppress
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +25,7 @@ from sportello.payments import services as payments
 from sportello.payments.providers import ProviderError
 from sportello.rooms import pricing, selectors
 from sportello.rooms import services as rooms
+from sportello.rooms.forms import RangeChoiceForm
 from sportello.rooms.ics import booking_ics
 from sportello.rooms.models import ApplicantKind, Category, Room, RoomBooking
 from sportello.rooms.states import State, TransitionNotAllowed
@@ -90,54 +91,8 @@ def _tariff_table(room):
     return seasons, rows
 
 
-class ChooseForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Giorno"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.ChoiceField(label=gettext_lazy("Ora di inizio"))
-    end = forms.ChoiceField(label=gettext_lazy("Ora di fine"))
-    category = forms.ChoiceField(label=gettext_lazy("Chi chiede la sala"), choices=Category.choices)
-    repeat_until = forms.DateField(
-        label=gettext_lazy("Ripeti ogni settimana fino al (facoltativo)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, room, **kwargs):
-        super().__init__(*args, **kwargs)
-        options = pricing.choices(rooms.regulation(room), date(2000, 1, 3))
-        starts = sorted({s.strftime("%H:%M") for s, _e in options})
-        ends = sorted({e.strftime("%H:%M") if e.time() != time(0) else "24:00" for _s, e in options})
-        self.fields["start"].choices = [(v, v) for v in starts]
-        self.fields["end"].choices = [(v, v) for v in ends]
-        admitted = {t.category for t in room.tariffs.all()}
-        self.fields["category"].choices = [(v, label) for v, label in Category.choices if v in admitted]
-
-    def ranges(self):
-        data = self.cleaned_data
-        day = data["day"]
-        start = datetime.combine(day, time.fromisoformat(data["start"]), ROME)
-        end = (
-            datetime.combine(day + timedelta(days=1), time(0), ROME)
-            if data["end"] == "24:00"
-            else datetime.combine(day, time.fromisoformat(data["end"]), ROME)
-        )
-        out = [(start, end)]
-        until = data.get("repeat_until")
-        if until:
-            if until < day:
-                raise ValidationError(_("La data di fine ripetizione è prima del giorno scelto."))
-            week = 1
-            while day + timedelta(weeks=week) <= until and week < 60:
-                shift = timedelta(weeks=week)
-                out.append(
-                    (
-                        datetime.combine(day + shift, start.time(), ROME),
-                        datetime.combine(day + shift, end.astimezone(ROME).time(), ROME)
-                        if end.astimezone(ROME).time() != time(0)
-                        else datetime.combine(day + shift + timedelta(days=1), time(0), ROME),
-                    )
-                )
-                week += 1
-        return out
+class ChooseForm(RangeChoiceForm):
+    """Day and range within the room's unit, category, weekly repetition (``rooms.forms``)."""
 
 
 @never_cache
@@ -402,6 +357,8 @@ def room_booking_manage(request, token):
     booking = booking_from_token(token)
     if booking is None or booking.municipality_id != request.municipality.pk:
         return render(request, "portal/rooms/link_expired.html", status=410)
+    if request.method == "POST" and request.POST.get("payment"):
+        return _link_pay(request, booking, request.POST["payment"])
     if request.method == "POST":
         try:
             rooms.room_booking_cancel(booking=booking, user=booking.citizen)
@@ -413,7 +370,50 @@ def room_booking_manage(request, token):
         else:
             messages.success(request, _("Prenotazione annullata."))
             return render(request, "portal/rooms/link_expired.html", {"cancelled": True})
-    return render(request, "portal/rooms/manage.html", {"booking": booking})
+    payable = _payments(booking) if booking.state == State.APPROVED else []
+    return render(
+        request,
+        "portal/rooms/manage.html",
+        {"booking": booking, "payments": [(p, pricing.euro(p.amount_cents)) for p in payable if p.is_open]},
+    )
+
+
+def _link_pay(request, booking, payment_pk):
+    """Pay from the signed link (a booking the office made for an applicant without an account here): the
+    checkout comes back to a page that names only the room, the dates and the state."""
+    booking = RoomBooking.objects.select_related("fee_payment", "deposit_payment").get(pk=booking.pk)
+    payment = next((p for p in _payments(booking) if str(p.pk) == payment_pk and p.is_open), None)
+    if payment is None or booking.state != State.APPROVED:
+        raise Http404("Not payable")
+    back = request.build_absolute_uri(_url(request, "portal:room_booking_link_return", uid=booking.uid))
+    try:
+        url = payments.payment_checkout_start(payment=payment, ok_url=back, cancel_url=back, error_url=back)
+    except (ValidationError, ProviderError) as error:
+        messages.error(
+            request,
+            " ".join(getattr(error, "messages", []))
+            or _("Il servizio di pagamento non risponde: riprova tra qualche minuto."),
+        )
+        return redirect(request.get_full_path())
+    return redirect(url)
+
+
+@never_cache
+def room_booking_link_return(request, uid):
+    """Back from the checkout started from the signed link: the payments are asked to the provider and the
+    booking's state shown (room, dates and state only: the address is known only to whoever paid)."""
+    booking = get_object_or_404(
+        RoomBooking.objects.for_municipality(request.municipality).select_related(
+            "room", "fee_payment", "deposit_payment"
+        ),
+        uid=uid,
+    )
+    for payment in _payments(booking):
+        if payment.is_open:
+            with suppress(ProviderError):
+                payments.payment_refresh(payment=payment, source="return")
+    booking.refresh_from_db()
+    return render(request, "portal/rooms/link_return.html", {"booking": booking})
 
 
 @never_cache

@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("spazi/", rooms.room_list, name="room_list"),
     path("spazi/gestisci/<str:token>/", rooms.room_booking_manage, name="room_booking_manage"),
+    path("spazi/esito/<uuid:uid>/", rooms.room_booking_link_return, name="room_booking_link_return"),
     path("spazi/prenotazioni/<uuid:uid>/", rooms.room_booking_detail, name="room_booking_detail"),
     path("spazi/prenotazioni/<uuid:uid>/dettagli/", rooms.room_booking_details, name="room_booking_details"),
     path("spazi/prenotazioni/<uuid:uid>/riepilogo/", rooms.room_booking_summary, name="room_booking_summary"),

@@ -202,12 +202,8 @@ def _validate_ranges(room, ranges, now):
         raise ValidationError(errors)
 
 
-@transaction.atomic
-def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooking:
-    """Hold [start, end) ranges of ``room`` (one, or one per date of a recurring request) while the citizen
-    completes the request. Refused with the regulation's reasons, or ``RoomTaken`` naming the clashing dates."""
-    now = now or timezone.now()
-    ranges = sorted(ranges)
+def _validate_request(room, ranges, category, now):
+    """The regulation's checks of the asked ranges, and the category admitted by the room's tariffs."""
     if category not in Category.values:
         raise ValidationError(_("Scegli la categoria del richiedente."))
     _validate_ranges(room, ranges, now)
@@ -218,6 +214,15 @@ def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooki
             _("La sala non è concessa alla categoria «%(category)s».")
             % {"category": Category(category).label}
         ) from None
+
+
+@transaction.atomic
+def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooking:
+    """Hold [start, end) ranges of ``room`` (one, or one per date of a recurring request) while the citizen
+    completes the request. Refused with the regulation's reasons, or ``RoomTaken`` naming the clashing dates."""
+    now = now or timezone.now()
+    ranges = sorted(ranges)
+    _validate_request(room, ranges, category, now)
     # Holds of one room queue on its row: concurrent inserts of overlapping ranges would otherwise make
     # PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the database's:
     # nothing is read before inserting, the constraint refuses the overlap.
@@ -250,10 +255,32 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
         raise ValidationError(_("Questa richiesta non si può più modificare."))
     if booking.hold_until and booking.hold_until < now:
         raise ValidationError(_("Il tempo per completare la richiesta è scaduto: scegli di nuovo l'orario."))
+    errors = _details_errors(booking.room, values)
+    if errors:
+        raise ValidationError(errors)
+    _details_set(booking, values)
+    booking.save()
+    return booking
+
+
+DETAIL_FIELDS = (
+    "purpose",
+    "programme",
+    "attendance",
+    "equipment",
+    "declarations",
+    "applicant_kind",
+    "organisation_name",
+    "organisation_fiscal_code",
+    "legal_representative",
+)
+
+
+def _details_errors(room, values: dict) -> dict:
     errors = {}
     attendance = values.get("attendance")
-    if attendance and attendance > booking.room.capacity:
-        errors["attendance"] = _("La sala ospita al massimo %(n)s persone.") % {"n": booking.room.capacity}
+    if attendance and attendance > room.capacity:
+        errors["attendance"] = _("La sala ospita al massimo %(n)s persone.") % {"n": room.capacity}
     missing = [d for d in DECLARATIONS if d not in values.get("declarations", [])]
     if missing:
         errors["declarations"] = _("Servono tutte le dichiarazioni previste dal regolamento.")
@@ -261,28 +288,18 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
         for name in ("organisation_name", "organisation_fiscal_code", "legal_representative"):
             if not values.get(name):
                 errors[name] = _("Obbligatorio per un'associazione, un ente o un'impresa.")
-    unknown = set(values.get("equipment", [])) - set(booking.room.equipment_list)
+    unknown = set(values.get("equipment", [])) - set(room.equipment_list)
     if unknown:
         errors["equipment"] = _("Dotazione non disponibile in questa sala.")
-    if errors:
-        raise ValidationError(errors)
-    for name in (
-        "purpose",
-        "programme",
-        "attendance",
-        "equipment",
-        "declarations",
-        "applicant_kind",
-        "organisation_name",
-        "organisation_fiscal_code",
-        "legal_representative",
-    ):
+    return errors
+
+
+def _details_set(booking, values: dict) -> None:
+    for name in DETAIL_FIELDS:
         if name in values:
             setattr(booking, name, values[name] if values[name] is not None else getattr(booking, name))
     if booking.applicant_kind == ApplicantKind.PERSON:
         booking.organisation_name = booking.organisation_fiscal_code = booking.legal_representative = ""
-    booking.save()
-    return booking
 
 
 def _debtor(booking):
@@ -401,6 +418,83 @@ def room_booking_approve(*, booking, user, patronage: bool | None = None, now=No
     return booking
 
 
+def _applicant_errors(values: dict) -> dict:
+    """The applicant the office types in: a person (name, fiscal code, e-mail) or an organisation with its
+    fiscal code (11 digits, or a person's 16 characters for a sole trader) and its legal representative."""
+    from sportello.formschema.validators import validate_fiscal_code
+    from sportello.municipalities.validators import validate_numeric_fiscal_code
+
+    errors = {}
+    if not values.get("applicant_name", "").strip():
+        errors["applicant_name"] = _("Indica nome e cognome del richiedente.")
+    try:
+        validate_fiscal_code(values.get("applicant_fiscal_code", ""))
+    except ValidationError as error:
+        errors["applicant_fiscal_code"] = error.messages
+    if not values.get("applicant_email"):
+        errors["applicant_email"] = _("Indica l'e-mail a cui inviare la conferma e l'avviso di pagamento.")
+    if values.get("applicant_kind") == ApplicantKind.ORGANISATION:
+        code = values.get("organisation_fiscal_code", "")
+        try:
+            (validate_fiscal_code if len(code) == 16 else validate_numeric_fiscal_code)(code)
+        except ValidationError as error:
+            errors["organisation_fiscal_code"] = error.messages
+    return errors
+
+
+@transaction.atomic
+def room_booking_office_book(
+    *, room, user, ranges, category, applicant: dict, details: dict, channel: str = "", now=None
+) -> RoomBooking:
+    """The office books on behalf of a citizen or an association (a phone or desk request).
+
+    The same regulation checks and the same database constraint as a citizen's request (``RoomTaken`` names the
+    clashing dates, nothing is booked); the booking is approved at once: the fee and deposit positions are
+    created with the applicant as debtor, who gets the e-mail with the notice and the signed link to pay; a free
+    booking is confirmed at once. The history records the office member who made it."""
+    now = now or timezone.now()
+    ranges = sorted(ranges)
+    values = {**details, **applicant}
+    values["applicant_fiscal_code"] = values.get("applicant_fiscal_code", "").strip().upper()
+    values["organisation_fiscal_code"] = values.get("organisation_fiscal_code", "").strip().upper()
+    errors = {**_details_errors(room, values), **_applicant_errors(values)}
+    if not values.get("purpose", "").strip():
+        errors["purpose"] = _("Indica la finalità dell'uso.")
+    if errors:
+        raise ValidationError(errors)
+    _validate_request(room, ranges, category, now)
+    Room.objects.select_for_update().get(pk=room.pk)
+    _release_expired_holds(room, ranges, now)
+    booking = RoomBooking(
+        municipality=room.municipality,
+        room=room,
+        citizen=None,
+        state=State.HELD,
+        first_start=ranges[0][0],
+        category=category,
+        applicant_name=" ".join(values["applicant_name"].split()),
+        applicant_fiscal_code=values["applicant_fiscal_code"],
+        applicant_email=values["applicant_email"],
+    )
+    _details_set(booking, values)
+    booking.save()
+    note = _("Prenotazione inserita dall'ufficio per conto del richiedente")
+    RoomBookingEvent.objects.create(
+        booking=booking,
+        actor=user,
+        transition="office_book",
+        to_state=State.HELD,
+        note=f"{note} ({channel})" if channel else note,
+    )
+    _insert_ranges(room, ranges, booking=booking, user=user)
+    _price(booking)
+    booking.save()
+    if booking.fee_cents + booking.deposit_cents == 0:
+        return _fire(booking, "confirm_free", actor_kind=Actor.OFFICE, user=user)
+    _create_payments(booking, actor=user)  # first, so that the e-mail of the approval names the notices
+    return _fire(booking, "office_approve", actor_kind=Actor.OFFICE, user=user)
+
+
 @transaction.atomic
 def room_booking_refuse(*, booking, user, motivation: str) -> RoomBooking:
     if not motivation.strip():
@@ -419,7 +513,7 @@ def room_booking_cancel(*, booking, user, by_office=False, motivation="", now=No
 
     now = now or timezone.now()
     booking = _locked(booking)
-    if not by_office and booking.citizen_id != user.pk:
+    if not by_office and booking.citizen_id != getattr(user, "pk", None):
         raise ValidationError(_("Questa prenotazione non è tua."))
     if not by_office and booking.first_start <= now:
         raise ValidationError(_("La prenotazione è già iniziata: non si può più annullare."))

@@ -9,6 +9,7 @@ CITIZEN_FACING = {
     "request",
     "await_payment",
     "approve",
+    "office_approve",
     "confirm_free",
     "paid",
     "refuse",
@@ -41,13 +42,15 @@ def room_booking_notify(*, event_id: int) -> None:
         return
     language = booking.citizen.language if booking.citizen else "it"
     municipality = booking.municipality
-    context = {"event": event, "booking": booking}
+    open_payments = [p for p in (booking.fee_payment, booking.deposit_payment) if p is not None and p.is_open]
+    context = {"event": event, "booking": booking, "payments": open_payments}
     if booking.is_active:
         context["manage_url"] = absolute_url(
             tenant_reverse(
                 "portal:room_booking_manage", municipality, lang=language, token=manage_token(booking)
             )
         )
+    if booking.is_active and booking.citizen_id:  # the personal area needs the citizen's login
         context["booking_url"] = absolute_url(
             tenant_reverse("portal:room_booking_detail", municipality, lang=language, uid=booking.uid)
         )

@@ -1,6 +1,9 @@
 """Sale, the office's own work on a room: its photos (administrators, as room editing) and the bookings the
 office makes on behalf of a citizen or an association (phone or desk requests; the room's coordinators too)."""
 
+from contextlib import suppress
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,9 +13,11 @@ from django.views.decorators.cache import never_cache
 
 from sportello.core.downloads import image_response
 from sportello.rooms import services as rooms
+from sportello.rooms.models import ApplicantKind
+from sportello.rooms.states import State
 
 from ..decorators import admin_required, operator_required
-from ..room_office_forms import PhotoForm
+from ..room_office_forms import OfficeBookForm, PhotoForm
 from .rooms import _errors, _room, _url
 
 
@@ -70,3 +75,42 @@ def room_photo_file(request, pk, photo_pk, variant):
     if photo is None or photo.variant(variant) is None:
         raise Http404("No such photo")
     return image_response(photo.variant(variant))
+
+
+@never_cache
+@operator_required
+def room_book(request, pk):
+    """A phone or desk request: the office books on behalf of a citizen or an association (approved at once; the
+    applicant receives the notices and the signed link to pay, or the confirmation when it is free)."""
+    room = _room(request, pk)
+    initial = {"applicant_kind": ApplicantKind.PERSON, "channel": "telefono"}
+    with suppress(ValueError):
+        initial["day"] = date.fromisoformat(request.GET.get("giorno", ""))
+    form = OfficeBookForm(request.POST or None, room=room, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = rooms.room_booking_office_book(
+                room=room,
+                user=request.user,
+                ranges=form.ranges(),
+                category=form.cleaned_data["category"],
+                applicant=form.applicant(),
+                details=form.details(),
+                channel=dict(form.fields["channel"].choices)[form.cleaned_data["channel"]],
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        except rooms.RoomTaken as taken:
+            form.add_error(None, taken.message())
+        else:
+            messages.success(
+                request,
+                _("Prenotazione confermata: nulla da pagare.")
+                if booking.state == State.CONFIRMED
+                else _(
+                    "Prenotazione approvata: il richiedente riceve per e-mail gli avvisi e il link per pagare."
+                ),
+            )
+            return redirect(_url(request, "backoffice:room_booking", pk=booking.pk))
+    return render(request, "backoffice/rooms/book.html", {"room": room, "form": form})
