@@ -168,7 +168,7 @@ def test_a_recurring_office_booking_names_the_clashing_date_and_books_nothing(of
         ({"organisation_fiscal_code": "00743110158"}, "la cifra di controllo non corrisponde"),
         ({"organisation_fiscal_code": ""}, "formato da 11 cifre"),
         ({"attendance": "500"}, "La sala ospita al massimo 50 persone."),
-        ({"declarations_signed": ""}, "Campo obbligatorio."),
+        ({"declarations_signed": ""}, "id_declarations_signed-error"),
         ({"category": "company"}, "Scegli un&#x27;opzione valida"),
         ({"start": "06:00"}, "Scegli un&#x27;opzione valida"),
     ],

@@ -153,7 +153,7 @@ def test_admin_uploads_orders_describes_and_deletes_photos_and_the_public_pages_
     client.force_login(mori_admin)
     url = f"{MORI}/operatori/sale/{room.pk}/foto/"
     page = client.post(url, {"action": "add", "new-image": jpeg(), "new-alt_text": ""}).content.decode()
-    assert "Campo obbligatorio." in page and not RoomPhoto.objects.exists()
+    assert "id_new-alt_text-error" in page and not RoomPhoto.objects.exists()
     page = client.post(
         url, {"action": "add", "new-image": SimpleUploadedFile("a.jpg", b"<html>"), "new-alt_text": "Sala"}
     ).content.decode()
