@@ -218,20 +218,7 @@ def room_booking_details(request, uid):
     booking = _own(request, uid)
     if back := _held_or_back(request, booking):
         return back
-    initial = {
-        name: getattr(booking, name)
-        for name in (
-            "purpose",
-            "programme",
-            "attendance",
-            "equipment",
-            "declarations",
-            "applicant_kind",
-            "organisation_name",
-            "organisation_fiscal_code",
-            "legal_representative",
-        )
-    }
+    initial = {name: getattr(booking, name) for name in rooms.DETAIL_FIELDS}
     form = DetailsForm(request.POST or None, room=booking.room, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,7 +297,16 @@ def room_booking_pay(request, uid, payment_pk):
     payment = next((p for p in _payments(booking) if p.pk == payment_pk), None)
     if payment is None or booking.state != State.APPROVED:
         raise Http404("Not payable")
-    back = request.build_absolute_uri(_url(request, "portal:room_booking_return", uid=booking.uid))
+    back = _url(request, "portal:room_booking_return", uid=booking.uid)
+    return _checkout(
+        request, payment, back=back, failed=_url(request, "portal:room_booking_detail", uid=booking.uid)
+    )
+
+
+def _checkout(request, payment, *, back: str, failed: str):
+    """To the provider's checkout, coming back to ``back``; on a refusal or an unreachable provider, to ``failed``
+    with the reason."""
+    back = request.build_absolute_uri(back)
     try:
         url = payments.payment_checkout_start(payment=payment, ok_url=back, cancel_url=back, error_url=back)
     except (ValidationError, ProviderError) as error:
@@ -319,7 +315,7 @@ def room_booking_pay(request, uid, payment_pk):
             " ".join(getattr(error, "messages", []))
             or _("Il servizio di pagamento non risponde: riprova tra qualche minuto."),
         )
-        return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+        return redirect(failed)
     return redirect(url)
 
 
@@ -385,17 +381,8 @@ def _link_pay(request, booking, payment_pk):
     payment = next((p for p in _payments(booking) if str(p.pk) == payment_pk and p.is_open), None)
     if payment is None or booking.state != State.APPROVED:
         raise Http404("Not payable")
-    back = request.build_absolute_uri(_url(request, "portal:room_booking_link_return", uid=booking.uid))
-    try:
-        url = payments.payment_checkout_start(payment=payment, ok_url=back, cancel_url=back, error_url=back)
-    except (ValidationError, ProviderError) as error:
-        messages.error(
-            request,
-            " ".join(getattr(error, "messages", []))
-            or _("Il servizio di pagamento non risponde: riprova tra qualche minuto."),
-        )
-        return redirect(request.get_full_path())
-    return redirect(url)
+    back = _url(request, "portal:room_booking_link_return", uid=booking.uid)
+    return _checkout(request, payment, back=back, failed=request.get_full_path())
 
 
 @never_cache

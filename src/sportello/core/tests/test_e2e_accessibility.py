@@ -83,6 +83,13 @@ def violations(page) -> list[str]:
     return axe_violations(page) + sideways_scroll(page)
 
 
+def staff_login(page, username: str = "admin-mori") -> None:
+    page.goto("/comune-di-mori/it/operatori/login")
+    page.get_by_label("Nome utente").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+
+
 def pages_violations(page, paths) -> dict:
     """Visit each path and collect its WCAG violations (an empty dict when all pages pass)."""
     from playwright.sync_api import Error as PlaywrightError
@@ -151,10 +158,7 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
     applications.application_request_integration(
         application=application, user=mori_admin, body="Manca un documento."
     )
-    page.goto("/comune-di-mori/it/operatori/login")
-    page.get_by_label("Nome utente").fill("admin-mori")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    staff_login(page)
     base = "/comune-di-mori/it/operatori"
     paths = [
         f"{base}/",
@@ -235,7 +239,9 @@ def _demo_rooms(mori, settings, tmp_path):
     return mori.rooms.get(slug="sala-consiliare")
 
 
-def test_citizen_room_pages_have_no_wcag_violations(page, mori, sp_at_live_server, settings, tmp_path):
+def test_citizen_room_pages_have_no_wcag_violations(
+    page, mori, sp_at_live_server, demo_spid_login, settings, tmp_path
+):
     """The rooms, a room's page (week, month, a chosen day, a band room), the booking steps, the booking, the
     signed link and "Le mie prenotazioni di sale"."""
     import re
@@ -251,11 +257,8 @@ def test_citizen_room_pages_have_no_wcag_violations(page, mori, sp_at_live_serve
 
     council = _demo_rooms(mori, settings, tmp_path)
     page.goto("/comune-di-mori/it/login/?next=/comune-di-mori/it/spazi/")
-    page.get_by_text("Entra con SPID").click()
-    page.get_by_role("link", name="SPID di prova (demo)").click()
-    page.get_by_label(re.compile(r"Mario Rossi")).check()
-    page.get_by_role("button", name="Accedi come questo cittadino").click()
-    page.wait_for_url(re.compile(r"/comune-di-mori/it/"))
+    demo_spid_login(page, "Mario Rossi", first_access=False)
+    page.wait_for_url(re.compile(r"/comune-di-mori/it/spazi/"))
     citizen = User.objects.get(fiscal_code="RSSMRA80A01H501U")
     privacy_consent_give(user=citizen, municipality=mori, version=django_settings.PRIVACY_TERMS_VERSION)
     day = _room_day()
@@ -336,10 +339,7 @@ def test_staff_room_pages_have_no_wcag_violations(page, mori, mori_admin, citize
         },
     )
     rooms.room_booking_submit(booking=booking, citizen=citizen)
-    page.goto("/comune-di-mori/it/operatori/login")
-    page.get_by_label("Nome utente").fill("admin-mori")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    staff_login(page)
     base = "/comune-di-mori/it/operatori/sale"
     paths = [
         f"{base}/",

@@ -6,27 +6,15 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from sportello.identity.session import SESSION_KEY
 from sportello.rooms import services
 from sportello.rooms.models import RoomBooking
 from sportello.rooms.pricing import ROME
 
 from .factories import RoomFactory, tariff
+from .test_views import _citizen_login, _consent  # noqa: F401 (the autouse fixture applies here too)
 
 MORI = "/comune-di-mori/it"
 BANDS = [["07:00", "13:00"], ["13:00", "19:00"], ["19:00", "23:00"]]
-
-
-@pytest.fixture(autouse=True)
-def _consent(monkeypatch):
-    monkeypatch.setattr("sportello.portal.middleware.privacy_consent_given", lambda **kwargs: True)
-
-
-def _login(client, user):
-    client.force_login(user)
-    session = client.session
-    session[SESSION_KEY] = {"level": "spid2", "idp": "demo", "at": "", "name_id": "x", "session_index": None}
-    session.save()
 
 
 def _day():
@@ -60,7 +48,7 @@ def test_the_citizen_chooses_a_band_not_free_times_and_pays_per_band(client, gym
     for label in ("07:00–13:00", "13:00–19:00", "19:00–23:00", "07:00–19:00", "13:00–23:00"):
         assert f">{label}</option>" in page
     assert ">07:00–23:00</option>" not in page  # three bands: more than the maximum of two
-    _login(client, citizen)
+    _citizen_login(client, citizen)
     day = _day()
     response = client.post(
         f"{MORI}/spazi/palestra/", {"day": day.isoformat(), "band": "13:00-23:00", "category": "resident"}
@@ -74,7 +62,7 @@ def test_the_citizen_chooses_a_band_not_free_times_and_pays_per_band(client, gym
 
 
 def test_a_band_that_is_not_offered_is_refused_and_nothing_is_held(client, gym, citizen):
-    _login(client, citizen)
+    _citizen_login(client, citizen)
     page = client.post(
         f"{MORI}/spazi/palestra/", {"day": _day().isoformat(), "band": "08:00-12:00", "category": "resident"}
     ).content.decode()
@@ -91,7 +79,7 @@ def test_a_room_booked_by_the_day_offers_the_whole_opening(client, mori, citizen
     assert (
         "Orario (intera giornata)" in page and ">09:00–22:00</option>" in page and 'name="start"' not in page
     )
-    _login(client, citizen)
+    _citizen_login(client, citizen)
     day = _day()
     client.post(
         f"{MORI}/spazi/teatro/", {"day": day.isoformat(), "band": "09:00-22:00", "category": "resident"}
