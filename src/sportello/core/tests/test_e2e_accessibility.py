@@ -239,6 +239,15 @@ def _demo_rooms(mori, settings, tmp_path):
     return mori.rooms.get(slug="sala-consiliare")
 
 
+def _room_details(booking, citizen):
+    from sportello.rooms import services as rooms
+
+    values = {"purpose": "Assemblea", "attendance": 30, "declarations": list(rooms.DECLARATIONS)}
+    rooms.room_booking_details_save(
+        booking=booking, citizen=citizen, values={**values, "applicant_kind": "person"}
+    )
+
+
 def test_citizen_room_pages_have_no_wcag_violations(
     page, mori, sp_at_live_server, demo_spid_login, settings, tmp_path
 ):
@@ -289,16 +298,7 @@ def test_citizen_room_pages_have_no_wcag_violations(
     assert pages_violations(page, [f"{steps}/dettagli/"]) == {}
     page.get_by_role("button", name="Avanti").click()  # the details showing their errors
     assert violations(page) == []
-    rooms.room_booking_details_save(
-        booking=booking,
-        citizen=citizen,
-        values={
-            "purpose": "Assemblea",
-            "attendance": 30,
-            "declarations": list(rooms.DECLARATIONS),
-            "applicant_kind": "person",
-        },
-    )
+    _room_details(booking, citizen)
     assert pages_violations(page, [f"{steps}/riepilogo/"]) == {}
     rooms.room_booking_submit(booking=booking, citizen=citizen)
     booking.refresh_from_db()
@@ -328,16 +328,7 @@ def test_staff_room_pages_have_no_wcag_violations(page, mori, mori_admin, citize
         ranges=[(datetime.combine(day, time(18), ROME), datetime.combine(day, time(21), ROME))],
         category="resident",
     )
-    rooms.room_booking_details_save(
-        booking=booking,
-        citizen=citizen,
-        values={
-            "purpose": "Assemblea",
-            "attendance": 30,
-            "declarations": list(rooms.DECLARATIONS),
-            "applicant_kind": "person",
-        },
-    )
+    _room_details(booking, citizen)
     rooms.room_booking_submit(booking=booking, citizen=citizen)
     staff_login(page)
     base = "/comune-di-mori/it/operatori/sale"
