@@ -210,7 +210,12 @@ def room_requests(request):
     return render(
         request,
         "backoffice/rooms/requests.html",
-        {"bookings": bookings, "states": State.choices, "state": request.GET.get("stato") or State.REQUESTED},
+        {
+            "bookings": bookings,
+            "states": State.choices,
+            "state": request.GET.get("stato") or State.REQUESTED,
+            "rooms": _rooms(request),
+        },
     )
 
 

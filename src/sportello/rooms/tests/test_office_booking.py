@@ -200,3 +200,17 @@ def test_only_the_rooms_staff_of_this_municipality_can_book_on_behalf(
         == 404
     )
     assert not RoomBooking.objects.exists()
+
+
+def test_the_applicant_cancels_from_the_signed_link_and_the_notices_are_cancelled(client, office, room):
+    office.post(f"{MORI}/operatori/sale/{room.pk}/prenota/", _form(_day()))
+    booking = RoomBooking.objects.get()
+    requests_page = office.get(f"{MORI}/operatori/sale/richieste/?stato=approved").content.decode()
+    assert f"/operatori/sale/{room.pk}/prenota/" in requests_page and "Pro Loco di Mori" in requests_page
+    client.logout()
+    page = client.post(f"{MORI}/spazi/gestisci/{manage_token(booking)}/").content.decode()
+    assert "annullata" in page.lower()
+    booking.refresh_from_db()
+    assert booking.state == State.CANCELLED and not booking.occupancies.filter(active=True).exists()
+    booking.fee_payment.refresh_from_db()
+    assert booking.fee_payment.status == Status.CANCELLED
