@@ -38,6 +38,7 @@ urlpatterns = [
     path("sale/<int:pk>/tariffe/", rooms.room_tariffs, name="room_tariffs"),
     path("sale/<int:pk>/calendario/", rooms.room_calendar, name="room_calendar"),
     path("sale/<int:pk>/prenota/", room_office.room_book, name="room_book"),
+    path("sale/<int:pk>/regolamento.pdf", room_office.room_regulation, name="room_regulation"),
     path("sale/<int:pk>/foto/", room_office.room_photos, name="room_photos"),
     path(
         "sale/<int:pk>/foto/<int:photo_pk>/<str:variant>",

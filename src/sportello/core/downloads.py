@@ -27,3 +27,19 @@ def image_response(field_file) -> FileResponse:
     response = FileResponse(handle, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_response(field_file, filename: str) -> FileResponse:
+    """A stored PDF (checked at upload) shown inline under ``filename``, never sniffed; 404 when the stored file is
+    missing or does not start as a PDF."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404("File missing") from error
+    if handle.read(5) != b"%PDF-":
+        handle.close()
+        raise Http404("Not a PDF")
+    handle.seek(0)
+    response = FileResponse(handle, filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

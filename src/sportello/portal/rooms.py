@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from sportello.core.downloads import image_response
+from sportello.core.downloads import image_response, pdf_response
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
 from sportello.identity.session import citizen_level, citizen_required, login_url
@@ -71,6 +71,16 @@ def room_photo(request, room_slug, pk, variant):
     if photo.variant(variant) is None:
         raise Http404("No such photo size")
     return image_response(photo.variant(variant))
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def room_regulation(request, room_slug):
+    """The regulation (PDF) of a published room, inline: public, no personal data, so cacheable."""
+    room = _room(request, room_slug)
+    if not room.regulation:
+        raise Http404("No regulation")
+    return pdf_response(room.regulation, room.regulation_filename)
 
 
 def _parse_day(value, default):

@@ -53,6 +53,7 @@ urlpatterns = [
     path("spazi/prenotazioni/<uuid:uid>/prenotazione.ics", rooms.room_booking_ics, name="room_booking_ics"),
     path("spazi/<slug:room_slug>/", rooms.room_detail, name="room_detail"),
     path("spazi/<slug:room_slug>/foto/<int:pk>/<str:variant>", rooms.room_photo, name="room_photo"),
+    path("spazi/<slug:room_slug>/regolamento.pdf", rooms.room_regulation, name="room_regulation"),
     path("area-personale/spazi/", rooms.room_booking_list, name="room_booking_list"),
     path("pratiche/", applications.application_list, name="application_list"),
     path("pratiche/<int:pk>/", applications.application_detail, name="application_detail"),

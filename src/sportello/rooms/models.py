@@ -137,6 +137,11 @@ class Room(models.Model):
         return self.name
 
     @property
+    def regulation_filename(self) -> str:
+        """The name the regulation is shown under: ASCII from the slug, never the uploader's file name."""
+        return f"regolamento-{self.slug}.pdf"
+
+    @property
     def equipment_list(self) -> list[str]:
         return [line.strip() for line in self.equipment.splitlines() if line.strip()]
 

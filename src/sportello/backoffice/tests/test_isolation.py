@@ -269,6 +269,7 @@ def test_operators_get_403_on_admin_pages(
         "room_calendar": 404,
         "room_photo_file": 404,  # photos of rooms they do not coordinate; the photo editor is 403 (admins)
         "room_book": 404,  # the office's booking on behalf of an applicant: rooms they coordinate
+        "room_regulation": 404,  # the regulation (PDF) of rooms they coordinate
     }
     for name, url in walk("comune-di-mori", mori_staff_member, mori_service, mori_application, mori_calendar):
         if name in PUBLIC_VIEWS:

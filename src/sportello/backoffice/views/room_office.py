@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from sportello.core.downloads import image_response
+from sportello.core.downloads import image_response, pdf_response
 from sportello.rooms import services as rooms
 from sportello.rooms.models import ApplicantKind
 from sportello.rooms.states import State
@@ -75,6 +75,16 @@ def room_photo_file(request, pk, photo_pk, variant):
     if photo is None or photo.variant(variant) is None:
         raise Http404("No such photo")
     return image_response(photo.variant(variant))
+
+
+@never_cache
+@operator_required
+def room_regulation(request, pk):
+    """The regulation (PDF) of a room the staff member manages, published or not."""
+    room = _room(request, pk)
+    if not room.regulation:
+        raise Http404("No regulation")
+    return pdf_response(room.regulation, room.regulation_filename)
 
 
 @never_cache
