@@ -1,7 +1,8 @@
 """Demo rooms: the "Sala consiliare" (moderated, tariffs by applicant category and a winter season with heating,
 weekend surcharge, minimum charge, deposit), a meeting room free for associations and the "Palestra comunale"
 booked by time band (07-13, 13-19, 19-23); existing bookings and one council meeting reserved by the
-municipality, so the calendars show taken times; drawn photos (Pillow) uploaded through the checked upload.
+municipality, so the calendars show taken times; drawn photos (Pillow) uploaded through the checked upload; a
+short regulation PDF (reportlab) for the "Sala consiliare".
 
 Idempotent: rooms are found by slug; tariffs and seasons are set once; the demo uses are added once per room.
 """
@@ -9,11 +10,15 @@ Idempotent: rooms are found by slug; tariffs and seasons are set once; the demo 
 from datetime import datetime, time, timedelta
 from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph
 
 from sportello.accounts.models import User
+from sportello.core.pdf import pdf_document
 from sportello.rooms import pricing, services
 from sportello.rooms.models import Room, RoomBooking, RoomOccupancy, RoomSeason, RoomTariff
 from sportello.rooms.states import State
@@ -190,6 +195,27 @@ def _demo_photos(room) -> None:
         services.room_photo_add(room=room, upload=upload, alt_text=alt_text)
 
 
+def _demo_regulation(room) -> None:
+    """A short regulation PDF of the room (once), stored as the office would upload it."""
+    if room.regulation:
+        return
+    styles = getSampleStyleSheet()
+    title = f"Regolamento per l'uso della {room.name}"
+    articles = [
+        f"Art. 1. La sala ospita al massimo {room.capacity} persone.",
+        f"Art. 2. Si prenota dalle {room.opens_at:%H:%M} alle {room.closes_at:%H:%M}, con almeno "
+        f"{room.min_notice_days} giorni di preavviso e non oltre {room.max_notice_days} giorni prima.",
+        "Art. 3. Nella sala non si fuma e non si affiggono manifesti alle pareti.",
+        "Art. 4. Le chiavi si ritirano all'Ufficio segreteria e si restituiscono il primo giorno lavorativo "
+        "successivo all'uso; la cauzione è restituita dopo il controllo della sala.",
+    ]
+    buffer = BytesIO()
+    pdf_document(buffer, title=title, author=room.municipality.name).build(
+        [Paragraph(title, styles["Title"])] + [Paragraph(text, styles["BodyText"]) for text in articles]
+    )
+    room.regulation.save(f"regolamento-{room.slug}.pdf", ContentFile(buffer.getvalue()))
+
+
 def load_demo_rooms(municipality, *, town: str) -> list[str]:
     address = municipality.address or "Piazza del Municipio 1"
     council = _room(municipality, COUNCIL, address)
@@ -205,6 +231,7 @@ def load_demo_rooms(municipality, *, town: str) -> list[str]:
             RoomTariff.objects.create(room=gym, category=category, rate_cents=cents)
     for room in (council, meeting, gym):
         _demo_photos(room)
+    _demo_regulation(council)
     if not council.seasons.exists():
         winter = RoomSeason.objects.create(
             room=council,

@@ -188,7 +188,7 @@ def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
         raise RoomTaken(clashes)
 
 
-def _validate_ranges(room, ranges, now):
+def _validate_ranges(room, ranges, now, *, notice=True):
     if not ranges:
         raise ValidationError(_("Scegli almeno una data."))
     if len(ranges) > 60:
@@ -196,17 +196,18 @@ def _validate_ranges(room, ranges, now):
     rules = regulation(room)
     errors = []
     for start, end in ranges:
-        for error in pricing.check_range(rules, start, end, now=now, holidays=is_holiday):
+        for error in pricing.check_range(rules, start, end, now=now, holidays=is_holiday, notice=notice):
             errors.append(f"{timezone.localtime(start):%d/%m/%Y}: {error}" if len(ranges) > 1 else error)
     if errors:
         raise ValidationError(errors)
 
 
-def _validate_request(room, ranges, category, now):
-    """The regulation's checks of the asked ranges, and the category admitted by the room's tariffs."""
+def _validate_request(room, ranges, category, now, *, notice=True):
+    """The regulation's checks of the asked ranges (``notice=False``: the office, exempt from the notice window),
+    and the category admitted by the room's tariffs."""
     if category not in Category.values:
         raise ValidationError(_("Scegli la categoria del richiedente."))
-    _validate_ranges(room, ranges, now)
+    _validate_ranges(room, ranges, now, notice=notice)
     try:
         pricing.quote(tariffs(room), category=category, ranges=ranges)
     except pricing.NotAdmitted:
@@ -448,7 +449,8 @@ def room_booking_office_book(
 ) -> RoomBooking:
     """The office books on behalf of a citizen or an association (a phone or desk request).
 
-    The same regulation checks and the same database constraint as a citizen's request (``RoomTaken`` names the
+    The same regulation checks (except the citizens' minimum and maximum notice: a range not yet begun is enough)
+    and the same database constraint as a citizen's request (``RoomTaken`` names the
     clashing dates, nothing is booked); the booking is approved at once: the fee and deposit positions are
     created with the applicant as debtor, who gets the e-mail with the notice and the signed link to pay; a free
     booking is confirmed at once. The history records the office member who made it."""
@@ -462,7 +464,9 @@ def room_booking_office_book(
         errors["purpose"] = _("Indica la finalità dell'uso.")
     if errors:
         raise ValidationError(errors)
-    _validate_request(room, ranges, category, now)
+    # A desk or phone request is not held to the citizens' notice window (tomorrow, or next year's season);
+    # hours, closures, units and durations apply, and reserved periods through the constraint.
+    _validate_request(room, ranges, category, now, notice=False)
     Room.objects.select_for_update().get(pk=room.pk)
     _release_expired_holds(room, ranges, now)
     booking = RoomBooking(

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sportello.payments.models import Status
@@ -17,6 +18,8 @@ from sportello.rooms.pricing import ROME
 from sportello.rooms.states import State
 from sportello.rooms.tasks import room_booking_notify
 from sportello.rooms.tokens import manage_token
+
+from .conftest import NOW, at
 
 MORI = "/comune-di-mori/it"
 PRO_LOCO_CF = "00743110157"  # a valid 11-digit fiscal code
@@ -214,3 +217,98 @@ def test_the_applicant_cancels_from_the_signed_link_and_the_notices_are_cancelle
     assert booking.state == State.CANCELLED and not booking.occupancies.filter(active=True).exists()
     booking.fee_payment.refresh_from_db()
     assert booking.fee_payment.status == Status.CANCELLED
+
+
+def _book_at_the_desk(room, user, ranges, now):
+    return services.room_booking_office_book(
+        room=room,
+        user=user,
+        ranges=ranges,
+        category="local_association",
+        applicant={
+            "applicant_kind": "person",
+            "applicant_name": "Mario Rossi",
+            "applicant_fiscal_code": PERSON_CF,
+            "applicant_email": "mario@example.org",
+        },
+        details={"purpose": "Assemblea", "attendance": 20, "declarations": list(services.DECLARATIONS)},
+        channel="sportello",
+        now=now,
+    )
+
+
+def test_the_office_books_tomorrow_today_and_beyond_the_maximum_notice_that_citizens_cannot(
+    free_room, mori_operator, citizen
+):
+    """The room asks citizens 2 to 180 days of notice; a desk request is exempt from both."""
+    tomorrow = [(at(18, days=1), at(21, days=1))]
+    with pytest.raises(ValidationError, match="Serve un preavviso di almeno 2 giorni."):
+        services.room_booking_hold(
+            room=free_room, citizen=citizen, ranges=tomorrow, category="local_association", now=NOW
+        )
+    far = [(at(9, days=200), at(11, days=200))]  # a Friday, 200 days on
+    with pytest.raises(ValidationError, match="Si prenota al massimo 180 giorni prima."):
+        services.room_booking_hold(
+            room=free_room, citizen=citizen, ranges=far, category="local_association", now=NOW
+        )
+    assert not RoomBooking.objects.exists()
+    for ranges in (tomorrow, far, [(at(12, days=0), at(13, days=0))]):
+        booking = _book_at_the_desk(free_room, mori_operator, ranges, NOW)
+        assert booking.state == State.CONFIRMED and booking.citizen is None
+    assert RoomOccupancy.objects.filter(active=True).count() == 3
+    with pytest.raises(ValidationError, match="L'orario scelto è già iniziato o passato."):
+        _book_at_the_desk(
+            free_room, mori_operator, [(at(8, days=0), at(9, days=0))], NOW + timedelta(minutes=30)
+        )
+    assert RoomBooking.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ((7, 0), (9, 0), "La sala è prenotabile dalle 08:00 alle 23:00."),
+        ((18, 15), (20, 0), "Gli orari vanno scelti a mezz'ora."),
+        ((9, 0), (16, 0), "La durata deve essere tra 1 e 6 ore."),
+    ],
+)
+def test_the_office_at_the_desk_still_keeps_hours_units_and_durations(
+    free_room, mori_operator, start, end, message
+):
+    with pytest.raises(ValidationError) as error:
+        _book_at_the_desk(free_room, mori_operator, [(at(*start, days=1), at(*end, days=1))], NOW)
+    assert error.value.messages == [message]
+    assert not RoomBooking.objects.exists() and not RoomOccupancy.objects.exists()
+
+
+def test_the_office_at_the_desk_still_keeps_closures_weekdays_reserved_periods_and_the_overlap_constraint(
+    free_room, mori_operator
+):
+    services.room_closure_add(room=free_room, start=at(8, days=2).date(), end=at(8, days=2).date())
+    with pytest.raises(ValidationError, match="La sala è chiusa in questa data."):
+        _book_at_the_desk(free_room, mori_operator, [(at(18, days=2), at(20, days=2))], NOW)
+    with pytest.raises(ValidationError, match="La sala non si prenota in questo giorno della settimana."):
+        _book_at_the_desk(free_room, mori_operator, [(at(18, days=6), at(20, days=6))], NOW)  # a Sunday
+    services.reserved_period_add(
+        room=free_room,
+        start=at(20, days=1),
+        end=at(22, days=1),
+        reason="Consiglio comunale",
+        user=mori_operator,
+    )
+    with pytest.raises(services.RoomTaken):
+        _book_at_the_desk(free_room, mori_operator, [(at(18, days=1), at(21, days=1))], NOW)
+    _book_at_the_desk(free_room, mori_operator, [(at(10, days=1), at(12, days=1))], NOW)
+    with pytest.raises(services.RoomTaken):
+        _book_at_the_desk(free_room, mori_operator, [(at(11, days=1), at(13, days=1))], NOW)
+    assert RoomBooking.objects.count() == 1 and RoomOccupancy.objects.filter(active=True).count() == 2
+
+
+def test_a_desk_request_for_tomorrow_through_the_form_is_booked(office, room):
+    """The office's form with the real clock: tomorrow, inside the citizens' minimum notice of 2 days."""
+    room.weekdays, room.holidays_closed = list(range(7)), False
+    room.save()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = office.post(f"{MORI}/operatori/sale/{room.pk}/prenota/", _form(tomorrow, channel="sportello"))
+    booking = RoomBooking.objects.get()
+    assert response.status_code == 302 and booking.state == State.APPROVED
+    assert timezone.localtime(booking.first_start).date() == tomorrow

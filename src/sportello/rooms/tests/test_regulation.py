@@ -81,3 +81,19 @@ def test_the_room_editor_links_the_regulation_through_the_back_office_for_its_st
     client.force_login(trento_admin)
     assert client.get(link).status_code == 403
     assert client.get(f"{TRENTO}/operatori/sale/{room.pk}/regolamento.pdf").status_code == 404
+
+
+def test_the_demo_sala_consiliare_has_a_regulation_that_passes_the_upload_check_and_is_served(client, mori):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.demo.rooms import load_demo_rooms
+    from sportello.formschema.build import FileValidator
+
+    load_demo_rooms(mori, town="mori")
+    load_demo_rooms(mori, town="mori")  # idempotent: one file
+    council = mori.rooms.get(slug="sala-consiliare")
+    data = council.regulation.read()
+    FileValidator(["pdf"], max_size_mb=10)(SimpleUploadedFile("r.pdf", data, content_type="application/pdf"))
+    response = client.get(f"{MORI}/spazi/sala-consiliare/regolamento.pdf")
+    assert response.status_code == 200 and body(response) == data
+    assert len(list(council.regulation.storage.listdir("rooms/regulations")[1])) == 1
