@@ -17,6 +17,27 @@ WEEKDAYS = [
 ]
 
 
+class _Linked:
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkedFileInput(forms.ClearableFileInput):
+    """The current file linked to ``url`` (a view that checks who asks), never to its storage path under /media/,
+    which is not served."""
+
+    url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Linked(str(value), self.url)
+        return context
+
+
 class RoomForm(forms.ModelForm):
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Giorni prenotabili"), choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
@@ -67,10 +88,12 @@ class RoomForm(forms.ModelForm):
             "equipment": forms.Textarea(attrs={"rows": 3}),
             "accessibility": forms.Textarea(attrs={"rows": 2}),
             "coordinators": forms.CheckboxSelectMultiple,
+            "regulation": LinkedFileInput,
         }
 
-    def __init__(self, *args, operators, **kwargs):
+    def __init__(self, *args, operators, regulation_url="", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["regulation"].widget.url = regulation_url
         self.fields["coordinators"].queryset = operators
         self.fields["coordinators"].required = False
         self.fields["service"].queryset = Service.objects.for_municipality(self.instance.municipality).filter(

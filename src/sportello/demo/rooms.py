@@ -1,17 +1,26 @@
-"""Demo rooms, bound to the catalogue's "Prenotazione spazi comunali": the "Sala consiliare" (moderated, tariffs by applicant category and a winter season with heating,
-weekend surcharge, minimum charge, deposit) and a meeting room free for associations; two existing bookings and
-one council meeting reserved by the municipality, so the calendars show taken times.
+"""Demo rooms, bound to the catalogue's "Prenotazione spazi comunali": the "Sala consiliare" (moderated, tariffs
+by applicant category and a winter season with heating, weekend surcharge, minimum charge, deposit), a meeting room
+free for associations and the "Palestra comunale" booked by time band (07-13, 13-19, 19-23); existing bookings and
+one council meeting reserved by the municipality, so the calendars show taken times; drawn photos (Pillow) uploaded
+through the checked upload; a short regulation PDF (reportlab) for the "Sala consiliare".
 
 Idempotent: rooms are found by slug; tariffs and seasons are set once; the demo uses are added once per room.
 """
 
 from datetime import datetime, time, timedelta
+from io import BytesIO
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph
 
 from sportello.accounts.models import User
 from sportello.catalog.models import Service
-from sportello.rooms import pricing
+from sportello.core.pdf import pdf_document
+from sportello.rooms import pricing, services
 from sportello.rooms.models import Room, RoomBooking, RoomOccupancy, RoomSeason, RoomTariff
 from sportello.rooms.states import State
 
@@ -73,6 +82,56 @@ MEETING = {
     "deposit_cents": 0,
 }
 MEETING_RATES = [("local_association", 0), ("third_sector", 0), ("other_association", 0)]
+GYM = {
+    "slug": "palestra-comunale",
+    "name": "Palestra comunale",
+    "place": "Palazzetto dello sport",
+    "capacity": 120,
+    "description": "Palestra polivalente (pallavolo, basket, ginnastica), prenotabile a fasce orarie: mattina, "
+    "pomeriggio e sera. Conferma immediata con il pagamento.",
+    "equipment": "Spogliatoi con docce\nCanestri\nRete da pallavolo\nTribuna",
+    "accessibility": "Ingresso e spogliatoio accessibili, posti riservati in tribuna.",
+    "moderated": False,
+    "unit": "band",
+    "bands": [["07:00", "13:00"], ["13:00", "19:00"], ["19:00", "23:00"]],
+    "min_units": 1,
+    "max_units": 3,
+    "min_notice_days": 2,
+    "max_notice_days": 90,
+    "weekdays": [0, 1, 2, 3, 4, 5, 6],
+    "opens_at": time(7),
+    "closes_at": time(23),
+    "holidays_closed": False,
+    "deposit_cents": 0,
+}
+# cents per band
+GYM_RATES = [
+    ("resident", 3000),
+    ("non_resident", 4500),
+    ("local_association", 1500),
+    ("other_association", 2500),
+    ("third_sector", 1500),
+    ("company", 6000),
+    ("school", 0),
+]
+# (name, colours of walls, floor and furniture) of the drawn demo photos
+PHOTOS = {
+    "sala-consiliare": [
+        (
+            "La sala consiliare vista dal fondo, con le file di sedie e il tavolo della presidenza",
+            "#e8dcc8",
+            "#8b5a2b",
+        ),
+        ("Il tavolo della presidenza con i microfoni e lo schermo per le proiezioni", "#d9cbb0", "#6b4423"),
+    ],
+    "sala-riunioni-associazioni": [
+        ("La sala riunioni con il tavolo al centro e la lavagna a fogli mobili", "#dfe8e0", "#a0a0a0"),
+    ],
+    "palestra-comunale": [
+        ("Il campo della palestra con i canestri e la rete da pallavolo", "#f0efe6", "#c98b3a"),
+        ("La tribuna della palestra vista dal campo", "#e6e6ef", "#3a6bc9"),
+    ],
+}
 
 
 def _room(municipality, spec, address):
@@ -110,14 +169,70 @@ def _demo_booking(room, start, end, *, name, category, purpose, fee_cents=0):
     RoomOccupancy.objects.create(room=room, start=start, end=end, booking=booking)
 
 
+def _photo(wall: str, floor: str, seed: int) -> bytes:
+    """A simple drawing of a room (walls, floor, windows, rows of seats), as a JPEG: no external files."""
+    width, height = 1200, 800
+    image = Image.new("RGB", (width, height), wall)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 520), (width, 520), (width, height), (0, height)], fill=floor)
+    for i in range(4):
+        x = 90 + i * 280 + seed * 20
+        draw.rectangle([x, 120, x + 160, 360], fill="#bcd7ee", outline="#ffffff", width=8)
+    for row in range(3):
+        for seat in range(8):
+            x, y = 120 + seat * 125 + row * 20, 560 + row * 70
+            draw.rectangle([x, y, x + 70, y + 40], fill="#4a4a5a")
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _demo_photos(room) -> None:
+    """The room's demo photos, through the same checked upload as the office's (once)."""
+    if room.photos.exists():
+        return
+    for seed, (alt_text, wall, floor) in enumerate(PHOTOS.get(room.slug, [])):
+        upload = SimpleUploadedFile(f"{room.slug}-{seed}.jpg", _photo(wall, floor, seed), "image/jpeg")
+        services.room_photo_add(room=room, upload=upload, alt_text=alt_text)
+
+
+def _demo_regulation(room) -> None:
+    """A short regulation PDF of the room (once), stored as the office would upload it."""
+    if room.regulation:
+        return
+    styles = getSampleStyleSheet()
+    title = f"Regolamento per l'uso della {room.name}"
+    articles = [
+        f"Art. 1. La sala ospita al massimo {room.capacity} persone.",
+        f"Art. 2. Si prenota dalle {room.opens_at:%H:%M} alle {room.closes_at:%H:%M}, con almeno "
+        f"{room.min_notice_days} giorni di preavviso e non oltre {room.max_notice_days} giorni prima.",
+        "Art. 3. Nella sala non si fuma e non si affiggono manifesti alle pareti.",
+        "Art. 4. Le chiavi si ritirano all'Ufficio segreteria e si restituiscono il primo giorno lavorativo "
+        "successivo all'uso; la cauzione è restituita dopo il controllo della sala.",
+    ]
+    buffer = BytesIO()
+    pdf_document(buffer, title=title, author=room.municipality.name).build(
+        [Paragraph(title, styles["Title"])] + [Paragraph(text, styles["BodyText"]) for text in articles]
+    )
+    room.regulation.save(f"regolamento-{room.slug}.pdf", ContentFile(buffer.getvalue()))
+
+
 def load_demo_rooms(municipality, *, town: str) -> list[str]:
     address = municipality.address or "Piazza del Municipio 1"
     council = _room(municipality, COUNCIL, address)
     meeting = _room(municipality, MEETING, address)
+    gym = _room(municipality, GYM, address)
     coordinator = User.objects.filter(username=f"operatore-{town}").first()
     if coordinator:
         council.coordinators.add(coordinator)
         meeting.coordinators.add(coordinator)
+        gym.coordinators.add(coordinator)
+    if not gym.tariffs.exists():
+        for category, cents in GYM_RATES:
+            RoomTariff.objects.create(room=gym, category=category, rate_cents=cents)
+    for room in (council, meeting, gym):
+        _demo_photos(room)
+    _demo_regulation(council)
     if not council.seasons.exists():
         winter = RoomSeason.objects.create(
             room=council,
@@ -159,9 +274,23 @@ def load_demo_rooms(municipality, *, town: str) -> list[str]:
             category="local_association",
             purpose="Riunione del direttivo",
         )
+    if not gym.occupancies.exists():
+        wednesday = _next_weekday(today + timedelta(days=2), 2)
+        _demo_booking(
+            gym,
+            _at(wednesday, 19),
+            _at(wednesday, 23),
+            name="ASD Pallavolo",
+            category="local_association",
+            purpose="Allenamento",
+            fee_cents=1500,
+        )
     # The catalogue's "Prenotazione spazi comunali" leads to the rooms (and its App IO binding carries their notices).
     card = Service.objects.for_municipality(municipality).filter(slug="prenotazione-spazi-comunali").first()
     if card is not None:
         Room.objects.for_municipality(municipality).filter(service__isnull=True).update(service=card)
     base = f"/{municipality.slug}/it/spazi/"
-    return [f"{municipality.name}: rooms {base}{council.slug}/ (moderated) and {base}{meeting.slug}/ (free)"]
+    return [
+        f"{municipality.name}: rooms {base}{council.slug}/ (moderated), {base}{meeting.slug}/ (free) and "
+        f"{base}{gym.slug}/ (time bands)"
+    ]

@@ -4,7 +4,7 @@ weekly dates), the request's details, the summary with the price explained, paym
 personal area with the cancel link and the ICS file. Works without JavaScript."""
 
 from contextlib import suppress
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST, require_safe
 
+from sportello.core.downloads import image_response, pdf_response
 from sportello.core.urlutils import tenant_reverse
 from sportello.identity import levels
 from sportello.identity.session import citizen_level, citizen_required, login_url
@@ -24,6 +25,7 @@ from sportello.payments import services as payments
 from sportello.payments.providers import ProviderError
 from sportello.rooms import pricing, selectors
 from sportello.rooms import services as rooms
+from sportello.rooms.forms import RangeChoiceForm
 from sportello.rooms.ics import booking_ics
 from sportello.rooms.models import ApplicantKind, Category, Room, RoomBooking
 from sportello.rooms.states import State, TransitionNotAllowed
@@ -57,7 +59,7 @@ def _url(request, name, **kwargs):
 
 
 def room_list(request):
-    public = list(selectors.public_rooms(request.municipality))
+    public = list(selectors.public_rooms(request.municipality).prefetch_related("photos"))
     services = {room.service_id: room.service for room in public if _service_card(room)}
     return render(request, "portal/rooms/list.html", {"rooms": public, "services": list(services.values())})
 
@@ -66,6 +68,26 @@ def _service_card(room):
     """The catalogue card bound to the room, when the public can see it (its page links back to the rooms)."""
     service = room.service
     return service if service is not None and service.status == "published" else None
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def room_photo(request, room_slug, pk, variant):
+    """A photo of a published room (public, no personal data: cacheable), re-encoded at upload."""
+    photo = get_object_or_404(_room(request, room_slug).photos, pk=pk)
+    if photo.variant(variant) is None:
+        raise Http404("No such photo size")
+    return image_response(photo.variant(variant))
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def room_regulation(request, room_slug):
+    """The regulation (PDF) of a published room, inline: public, no personal data, so cacheable."""
+    room = _room(request, room_slug)
+    if not room.regulation:
+        raise Http404("No regulation")
+    return pdf_response(room.regulation, room.regulation_filename)
 
 
 def _parse_day(value, default):
@@ -86,54 +108,8 @@ def _tariff_table(room):
     return seasons, rows
 
 
-class ChooseForm(forms.Form):
-    day = forms.DateField(label=gettext_lazy("Giorno"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.ChoiceField(label=gettext_lazy("Ora di inizio"))
-    end = forms.ChoiceField(label=gettext_lazy("Ora di fine"))
-    category = forms.ChoiceField(label=gettext_lazy("Chi chiede la sala"), choices=Category.choices)
-    repeat_until = forms.DateField(
-        label=gettext_lazy("Ripeti ogni settimana fino al (facoltativo)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, room, **kwargs):
-        super().__init__(*args, **kwargs)
-        options = pricing.choices(rooms.regulation(room), date(2000, 1, 3))
-        starts = sorted({s.strftime("%H:%M") for s, _e in options})
-        ends = sorted({e.strftime("%H:%M") if e.time() != time(0) else "24:00" for _s, e in options})
-        self.fields["start"].choices = [(v, v) for v in starts]
-        self.fields["end"].choices = [(v, v) for v in ends]
-        admitted = {t.category for t in room.tariffs.all()}
-        self.fields["category"].choices = [(v, label) for v, label in Category.choices if v in admitted]
-
-    def ranges(self):
-        data = self.cleaned_data
-        day = data["day"]
-        start = datetime.combine(day, time.fromisoformat(data["start"]), ROME)
-        end = (
-            datetime.combine(day + timedelta(days=1), time(0), ROME)
-            if data["end"] == "24:00"
-            else datetime.combine(day, time.fromisoformat(data["end"]), ROME)
-        )
-        out = [(start, end)]
-        until = data.get("repeat_until")
-        if until:
-            if until < day:
-                raise ValidationError(_("La data di fine ripetizione è prima del giorno scelto."))
-            week = 1
-            while day + timedelta(weeks=week) <= until and week < 60:
-                shift = timedelta(weeks=week)
-                out.append(
-                    (
-                        datetime.combine(day + shift, start.time(), ROME),
-                        datetime.combine(day + shift, end.astimezone(ROME).time(), ROME)
-                        if end.astimezone(ROME).time() != time(0)
-                        else datetime.combine(day + shift + timedelta(days=1), time(0), ROME),
-                    )
-                )
-                week += 1
-        return out
+class ChooseForm(RangeChoiceForm):
+    """Day and range within the room's unit, category, weekly repetition (``rooms.forms``)."""
 
 
 @never_cache
@@ -274,22 +250,7 @@ def room_booking_details(request, uid):
     booking = _own(request, uid)
     if back := _held_or_back(request, booking):
         return back
-    initial = {
-        name: getattr(booking, name)
-        for name in (
-            "purpose",
-            "programme",
-            "attendance",
-            "equipment",
-            "declarations",
-            "applicant_kind",
-            "organisation_name",
-            "organisation_fiscal_code",
-            "legal_representative",
-            "patronage_requested",
-            "patronage_motivation",
-        )
-    }
+    initial = {name: getattr(booking, name) for name in rooms.DETAIL_FIELDS}
     form = DetailsForm(request.POST or None, room=booking.room, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +329,16 @@ def room_booking_pay(request, uid, payment_pk):
     payment = next((p for p in _payments(booking) if p.pk == payment_pk), None)
     if payment is None or booking.state != State.APPROVED:
         raise Http404("Not payable")
-    back = request.build_absolute_uri(_url(request, "portal:room_booking_return", uid=booking.uid))
+    back = _url(request, "portal:room_booking_return", uid=booking.uid)
+    return _checkout(
+        request, payment, back=back, failed=_url(request, "portal:room_booking_detail", uid=booking.uid)
+    )
+
+
+def _checkout(request, payment, *, back: str, failed: str):
+    """To the provider's checkout, coming back to ``back``; on a refusal or an unreachable provider, to ``failed``
+    with the reason."""
+    back = request.build_absolute_uri(back)
     try:
         url = payments.payment_checkout_start(payment=payment, ok_url=back, cancel_url=back, error_url=back)
     except (ValidationError, ProviderError) as error:
@@ -377,7 +347,7 @@ def room_booking_pay(request, uid, payment_pk):
             " ".join(getattr(error, "messages", []))
             or _("Il servizio di pagamento non risponde: riprova tra qualche minuto."),
         )
-        return redirect(_url(request, "portal:room_booking_detail", uid=booking.uid))
+        return redirect(failed)
     return redirect(url)
 
 
@@ -437,6 +407,8 @@ def room_booking_manage(request, token):
     booking = booking_from_token(token)
     if booking is None or booking.municipality_id != request.municipality.pk:
         return render(request, "portal/rooms/link_expired.html", status=410)
+    if request.method == "POST" and request.POST.get("payment"):
+        return _link_pay(request, booking, request.POST["payment"])
     if request.method == "POST":
         try:
             rooms.room_booking_cancel(booking=booking, user=booking.citizen)
@@ -448,7 +420,41 @@ def room_booking_manage(request, token):
         else:
             messages.success(request, _("Prenotazione annullata."))
             return render(request, "portal/rooms/link_expired.html", {"cancelled": True})
-    return render(request, "portal/rooms/manage.html", {"booking": booking})
+    payable = _payments(booking) if booking.state == State.APPROVED else []
+    return render(
+        request,
+        "portal/rooms/manage.html",
+        {"booking": booking, "payments": [(p, pricing.euro(p.amount_cents)) for p in payable if p.is_open]},
+    )
+
+
+def _link_pay(request, booking, payment_pk):
+    """Pay from the signed link (a booking the office made for an applicant without an account here): the
+    checkout comes back to a page that names only the room, the dates and the state."""
+    booking = RoomBooking.objects.select_related("fee_payment", "deposit_payment").get(pk=booking.pk)
+    payment = next((p for p in _payments(booking) if str(p.pk) == payment_pk and p.is_open), None)
+    if payment is None or booking.state != State.APPROVED:
+        raise Http404("Not payable")
+    back = _url(request, "portal:room_booking_link_return", uid=booking.uid)
+    return _checkout(request, payment, back=back, failed=request.get_full_path())
+
+
+@never_cache
+def room_booking_link_return(request, uid):
+    """Back from the checkout started from the signed link: the payments are asked to the provider and the
+    booking's state shown (room, dates and state only: the address is known only to whoever paid)."""
+    booking = get_object_or_404(
+        RoomBooking.objects.for_municipality(request.municipality).select_related(
+            "room", "fee_payment", "deposit_payment"
+        ),
+        uid=uid,
+    )
+    for payment in _payments(booking):
+        if payment.is_open:
+            with suppress(ProviderError):
+                payments.payment_refresh(payment=payment, source="return")
+    booking.refresh_from_db()
+    return render(request, "portal/rooms/link_return.html", {"booking": booking})
 
 
 @never_cache

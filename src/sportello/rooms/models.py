@@ -167,8 +167,42 @@ class Room(models.Model):
             raise ValidationError({"service": _("Scegli un servizio «Prenotazione spazi» di questo Comune.")})
 
     @property
+    def regulation_filename(self) -> str:
+        """The name the regulation is shown under: ASCII from the slug, never the uploader's file name."""
+        return f"regolamento-{self.slug}.pdf"
+
+    @property
     def equipment_list(self) -> list[str]:
         return [line.strip() for line in self.equipment.splitlines() if line.strip()]
+
+
+class RoomPhoto(models.Model):
+    """A photo of a room, re-encoded at upload (``core.uploads.image_checked``) under a random name, in two sizes:
+    the image shown on the room's page and the thumbnail of the room list. The alternative text is required."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumbnail = models.FileField(max_length=200)
+    thumbnail_width = models.PositiveIntegerField()
+    thumbnail_height = models.PositiveIntegerField()
+    alt_text = models.CharField(_("descrizione della foto (testo alternativo)"), max_length=250)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(alt_text=""), name="room_photo_alt_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.alt_text}"
+
+    def variant(self, name: str):
+        """The stored file for a URL's size name: "grande" (the page) or "piccola" (the thumbnail), else None."""
+        return {"grande": self.image, "piccola": self.thumbnail}.get(name)
 
 
 class RoomSeason(models.Model):

@@ -270,9 +270,18 @@ class Regulation:
 
 
 def check_range(
-    regulation: Regulation, start: datetime, end: datetime, *, now: datetime, holidays: Callable[[date], bool]
+    regulation: Regulation,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    holidays: Callable[[date], bool],
+    notice: bool = True,
 ) -> list[str]:
-    """The reasons (Italian, for the citizen) why the regulation refuses [start, end); empty when it is fine."""
+    """The reasons (Italian, for the citizen) why the regulation refuses [start, end); empty when it is fine.
+
+    ``notice=False`` (the office booking at the desk or by phone) skips the minimum and maximum notice, but a range
+    that has already begun is refused; every other rule applies."""
     errors: list[str] = []
     if end <= start:
         return [_("L'orario di fine deve essere dopo quello di inizio.")]
@@ -318,6 +327,10 @@ def check_range(
                 "unit": unit_label(regulation.unit, regulation.max_units),
             }
         )
+    if not notice:
+        if start < now:
+            errors.append(_("L'orario scelto è già iniziato o passato."))
+        return errors
     today = _local(now).date()
     if day < today + timedelta(days=regulation.min_notice_days):
         errors.append(

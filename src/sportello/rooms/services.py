@@ -6,6 +6,7 @@ becomes ``RoomTaken`` naming the clashing ranges. A recurring request inserts al
 all or none.
 """
 
+import uuid
 from datetime import time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from .models import (
     RoomBookingEvent,
     RoomClosure,
     RoomOccupancy,
+    RoomPhoto,
     RoomReminder,
     RoomSeason,
     RoomTariff,
@@ -206,7 +208,7 @@ def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
         raise RoomTaken(clashes)
 
 
-def _validate_ranges(room, ranges, now):
+def _validate_ranges(room, ranges, now, *, notice=True):
     if not ranges:
         raise ValidationError(_("Scegli almeno una data."))
     if len(ranges) > 60:
@@ -214,10 +216,25 @@ def _validate_ranges(room, ranges, now):
     rules = regulation(room)
     errors = []
     for start, end in ranges:
-        for error in pricing.check_range(rules, start, end, now=now, holidays=is_holiday):
+        for error in pricing.check_range(rules, start, end, now=now, holidays=is_holiday, notice=notice):
             errors.append(f"{timezone.localtime(start):%d/%m/%Y}: {error}" if len(ranges) > 1 else error)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_request(room, ranges, category, now, *, notice=True):
+    """The regulation's checks of the asked ranges (``notice=False``: the office, exempt from the notice window),
+    and the category admitted by the room's tariffs."""
+    if category not in Category.values:
+        raise ValidationError(_("Scegli la categoria del richiedente."))
+    _validate_ranges(room, ranges, now, notice=notice)
+    try:
+        pricing.quote(tariffs(room), category=category, ranges=ranges)
+    except pricing.NotAdmitted:
+        raise ValidationError(
+            _("La sala non è concessa alla categoria «%(category)s».")
+            % {"category": Category(category).label}
+        ) from None
 
 
 @transaction.atomic
@@ -226,16 +243,7 @@ def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooki
     completes the request. Refused with the regulation's reasons, or ``RoomTaken`` naming the clashing dates."""
     now = now or timezone.now()
     ranges = sorted(ranges)
-    if category not in Category.values:
-        raise ValidationError(_("Scegli la categoria del richiedente."))
-    _validate_ranges(room, ranges, now)
-    try:
-        pricing.quote(tariffs(room), category=category, ranges=ranges)
-    except pricing.NotAdmitted:
-        raise ValidationError(
-            _("La sala non è concessa alla categoria «%(category)s».")
-            % {"category": Category(category).label}
-        ) from None
+    _validate_request(room, ranges, category, now)
     # Holds of one room queue on its row: concurrent inserts of overlapping ranges would otherwise make
     # PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the database's:
     # nothing is read before inserting, the constraint refuses the overlap.
@@ -268,10 +276,34 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
         raise ValidationError(_("Questa richiesta non si può più modificare."))
     if booking.hold_until and booking.hold_until < now:
         raise ValidationError(_("Il tempo per completare la richiesta è scaduto: scegli di nuovo l'orario."))
+    errors = _details_errors(booking.room, values)
+    if errors:
+        raise ValidationError(errors)
+    _details_set(booking, values)
+    booking.save()
+    return booking
+
+
+DETAIL_FIELDS = (
+    "purpose",
+    "programme",
+    "attendance",
+    "equipment",
+    "declarations",
+    "applicant_kind",
+    "organisation_name",
+    "organisation_fiscal_code",
+    "legal_representative",
+    "patronage_requested",
+    "patronage_motivation",
+)
+
+
+def _details_errors(room, values: dict) -> dict:
     errors = {}
     attendance = values.get("attendance")
-    if attendance and attendance > booking.room.capacity:
-        errors["attendance"] = _("La sala ospita al massimo %(n)s persone.") % {"n": booking.room.capacity}
+    if attendance and attendance > room.capacity:
+        errors["attendance"] = _("La sala ospita al massimo %(n)s persone.") % {"n": room.capacity}
     missing = [d for d in DECLARATIONS if d not in values.get("declarations", [])]
     if missing:
         errors["declarations"] = _("Servono tutte le dichiarazioni previste dal regolamento.")
@@ -280,7 +312,7 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
             if not values.get(name):
                 errors[name] = _("Obbligatorio per un'associazione, un ente o un'impresa.")
     if values.get("patronage_requested"):
-        if not booking.room.moderated:
+        if not room.moderated:
             errors["patronage_requested"] = _(
                 "Per questa sala il patrocinio non si chiede nella prenotazione."
             )
@@ -288,31 +320,19 @@ def room_booking_details_save(*, booking, citizen, values: dict, now=None) -> Ro
             errors["patronage_motivation"] = _("Spiega in breve perché chiedi il patrocinio.")
         elif len(values["patronage_motivation"]) > 1000:
             errors["patronage_motivation"] = _("Al massimo 1000 caratteri.")
-    unknown = set(values.get("equipment", [])) - set(booking.room.equipment_list)
+    unknown = set(values.get("equipment", [])) - set(room.equipment_list)
     if unknown:
         errors["equipment"] = _("Dotazione non disponibile in questa sala.")
-    if errors:
-        raise ValidationError(errors)
-    for name in (
-        "purpose",
-        "programme",
-        "attendance",
-        "equipment",
-        "declarations",
-        "applicant_kind",
-        "organisation_name",
-        "organisation_fiscal_code",
-        "legal_representative",
-        "patronage_requested",
-        "patronage_motivation",
-    ):
+    return errors
+
+
+def _details_set(booking, values: dict) -> None:
+    for name in DETAIL_FIELDS:
         if name in values:
             setattr(booking, name, values[name] if values[name] is not None else getattr(booking, name))
     if booking.applicant_kind == ApplicantKind.PERSON:
         booking.organisation_name = booking.organisation_fiscal_code = booking.legal_representative = ""
     booking.patronage_motivation = booking.patronage_motivation.strip() if booking.patronage_requested else ""
-    booking.save()
-    return booking
 
 
 def _debtor(booking):
@@ -427,6 +447,86 @@ def room_booking_approve(*, booking, user, patronage: bool | None = None, now=No
     return booking
 
 
+def _applicant_errors(values: dict) -> dict:
+    """The applicant the office types in: a person (name, fiscal code, e-mail) or an organisation with its
+    fiscal code (11 digits, or a person's 16 characters for a sole trader) and its legal representative."""
+    from sportello.formschema.validators import validate_fiscal_code
+    from sportello.municipalities.validators import validate_numeric_fiscal_code
+
+    errors = {}
+    if not values.get("applicant_name", "").strip():
+        errors["applicant_name"] = _("Indica nome e cognome del richiedente.")
+    try:
+        validate_fiscal_code(values.get("applicant_fiscal_code", ""))
+    except ValidationError as error:
+        errors["applicant_fiscal_code"] = error.messages
+    if not values.get("applicant_email"):
+        errors["applicant_email"] = _("Indica l'e-mail a cui inviare la conferma e l'avviso di pagamento.")
+    if values.get("applicant_kind") == ApplicantKind.ORGANISATION:
+        code = values.get("organisation_fiscal_code", "")
+        try:
+            (validate_fiscal_code if len(code) == 16 else validate_numeric_fiscal_code)(code)
+        except ValidationError as error:
+            errors["organisation_fiscal_code"] = error.messages
+    return errors
+
+
+@transaction.atomic
+def room_booking_office_book(
+    *, room, user, ranges, category, applicant: dict, details: dict, channel: str = "", now=None
+) -> RoomBooking:
+    """The office books on behalf of a citizen or an association (a phone or desk request).
+
+    The same regulation checks (except the citizens' minimum and maximum notice: a range not yet begun is enough)
+    and the same database constraint as a citizen's request (``RoomTaken`` names the
+    clashing dates, nothing is booked); the booking is approved at once: the fee and deposit positions are
+    created with the applicant as debtor, who gets the e-mail with the notice and the signed link to pay; a free
+    booking is confirmed at once. The history records the office member who made it."""
+    now = now or timezone.now()
+    ranges = sorted(ranges)
+    values = {**details, **applicant}
+    values["applicant_fiscal_code"] = values.get("applicant_fiscal_code", "").strip().upper()
+    values["organisation_fiscal_code"] = values.get("organisation_fiscal_code", "").strip().upper()
+    errors = {**_details_errors(room, values), **_applicant_errors(values)}
+    if not values.get("purpose", "").strip():
+        errors["purpose"] = _("Indica la finalità dell'uso.")
+    if errors:
+        raise ValidationError(errors)
+    # A desk or phone request is not held to the citizens' notice window (tomorrow, or next year's season);
+    # hours, closures, units and durations apply, and reserved periods through the constraint.
+    _validate_request(room, ranges, category, now, notice=False)
+    Room.objects.select_for_update().get(pk=room.pk)
+    _release_expired_holds(room, ranges, now)
+    booking = RoomBooking(
+        municipality=room.municipality,
+        room=room,
+        citizen=None,
+        state=State.HELD,
+        first_start=ranges[0][0],
+        category=category,
+        applicant_name=" ".join(values["applicant_name"].split()),
+        applicant_fiscal_code=values["applicant_fiscal_code"],
+        applicant_email=values["applicant_email"],
+    )
+    _details_set(booking, values)
+    booking.save()
+    note = _("Prenotazione inserita dall'ufficio per conto del richiedente")
+    RoomBookingEvent.objects.create(
+        booking=booking,
+        actor=user,
+        transition="office_book",
+        to_state=State.HELD,
+        note=f"{note} ({channel})" if channel else note,
+    )
+    _insert_ranges(room, ranges, booking=booking, user=user)
+    _price(booking)
+    booking.save()
+    if booking.fee_cents + booking.deposit_cents == 0:
+        return _fire(booking, "confirm_free", actor_kind=Actor.OFFICE, user=user)
+    _create_payments(booking, actor=user)  # first, so that the e-mail of the approval names the notices
+    return _fire(booking, "office_approve", actor_kind=Actor.OFFICE, user=user)
+
+
 @transaction.atomic
 def room_booking_refuse(*, booking, user, motivation: str) -> RoomBooking:
     if not motivation.strip():
@@ -445,7 +545,7 @@ def room_booking_cancel(*, booking, user, by_office=False, motivation="", now=No
 
     now = now or timezone.now()
     booking = _locked(booking)
-    if not by_office and booking.citizen_id != user.pk:
+    if not by_office and booking.citizen_id != getattr(user, "pk", None):
         raise ValidationError(_("Questa prenotazione non è tua."))
     if not by_office and booking.first_start <= now:
         raise ValidationError(_("La prenotazione è già iniziata: non si può più annullare."))
@@ -739,6 +839,91 @@ def room_save(*, room: Room) -> Room:
     room.full_clean()
     room.save()
     return room
+
+
+# --- photos (administrators) ---
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_SIZES = (1600, 480)  # the longest side of the page's image and of the list's thumbnail
+PHOTOS_PER_ROOM = 12
+
+
+def room_photo_add(*, room, upload, alt_text: str) -> RoomPhoto:
+    """Check the upload (content, size, pixels), re-encode it (no EXIF/GPS, nothing appended) in two sizes and
+    store both under random names. The files are removed again if the row is not saved."""
+    from django.core.files.base import ContentFile
+
+    from sportello.core.uploads import image_checked
+
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    if room.photos.count() >= PHOTOS_PER_ROOM:
+        raise ValidationError(_("Al massimo %(n)s foto per sala.") % {"n": PHOTOS_PER_ROOM})
+    image, thumbnail = image_checked(
+        upload, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS, sizes=PHOTO_SIZES
+    )
+    name = uuid.uuid4().hex
+    photo = RoomPhoto(
+        room=room,
+        width=image.width,
+        height=image.height,
+        thumbnail_width=thumbnail.width,
+        thumbnail_height=thumbnail.height,
+        alt_text=alt_text[:250],
+    )
+    photo.image.save(f"rooms/photos/{name}.{image.extension}", ContentFile(image.content), save=False)
+    photo.thumbnail.save(
+        f"rooms/photos/{name}-small.{thumbnail.extension}", ContentFile(thumbnail.content), save=False
+    )
+    try:
+        with transaction.atomic():
+            Room.objects.select_for_update().get(pk=room.pk)
+            last = room.photos.order_by("-position").values_list("position", flat=True).first()
+            photo.position = 0 if last is None else last + 1
+            photo.save()
+    except BaseException:
+        _photo_files_delete(photo)
+        raise
+    return photo
+
+
+def _photo_files_delete(photo) -> None:
+    for field in (photo.image, photo.thumbnail):
+        if field.name:
+            field.storage.delete(field.name)
+
+
+@transaction.atomic
+def room_photo_describe(*, photo, alt_text: str) -> RoomPhoto:
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    photo.alt_text = alt_text[:250]
+    photo.save(update_fields=["alt_text"])
+    return photo
+
+
+@transaction.atomic
+def room_photo_move(*, photo, offset: int) -> None:
+    """Move a photo up (-1) or down (+1) in its room's order; the positions are renumbered 0..n-1."""
+    Room.objects.select_for_update().get(pk=photo.room_id)
+    photos = list(RoomPhoto.objects.filter(room_id=photo.room_id).order_by("position", "pk"))
+    index = next(i for i, p in enumerate(photos) if p.pk == photo.pk)
+    target = min(max(index + offset, 0), len(photos) - 1)
+    photos.insert(target, photos.pop(index))
+    for position, item in enumerate(photos):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def room_photo_delete(*, photo) -> None:
+    """Delete the row; its files go once the deletion is committed."""
+    photo.delete()
+    transaction.on_commit(lambda: _photo_files_delete(photo))
 
 
 @transaction.atomic

@@ -39,6 +39,8 @@ TRANSITIONS = {
     "await_payment": Transition((State.HELD,), State.APPROVED, (Actor.CITIZEN,)),
     "confirm_free": Transition((State.HELD, State.REQUESTED), State.CONFIRMED, (Actor.CITIZEN, Actor.OFFICE)),
     "approve": Transition((State.REQUESTED,), State.APPROVED, (Actor.OFFICE,)),
+    # the office books on behalf of an applicant (phone or desk): approved at once, payment follows
+    "office_approve": Transition((State.HELD,), State.APPROVED, (Actor.OFFICE,)),
     "refuse": Transition((State.REQUESTED,), State.REFUSED, (Actor.OFFICE,), motivation=True),
     "paid": Transition((State.APPROVED,), State.CONFIRMED, (Actor.SYSTEM,)),
     # A failed or expired payment keeps the booking held for the grace period: the citizen may pay again

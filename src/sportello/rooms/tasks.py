@@ -9,6 +9,7 @@ CITIZEN_FACING = {
     "request",
     "await_payment",
     "approve",
+    "office_approve",
     "confirm_free",
     "paid",
     "refuse",
@@ -34,16 +35,18 @@ def _links(booking) -> dict:
         return {}
     language = booking.citizen.language if booking.citizen else "it"
     municipality = booking.municipality
-    return {
+    links = {
         "manage_url": absolute_url(
             tenant_reverse(
                 "portal:room_booking_manage", municipality, lang=language, token=manage_token(booking)
             )
-        ),
-        "booking_url": absolute_url(
-            tenant_reverse("portal:room_booking_detail", municipality, lang=language, uid=booking.uid)
-        ),
+        )
     }
+    if booking.citizen_id:  # the personal area needs the citizen's login (an office booking may have none)
+        links["booking_url"] = absolute_url(
+            tenant_reverse("portal:room_booking_detail", municipality, lang=language, uid=booking.uid)
+        )
+    return links
 
 
 def _send(booking, template: str, context: dict, *, event_key: str, start, cta_url: str = "") -> None:
@@ -82,7 +85,13 @@ def room_booking_notify(*, event_id: int) -> None:
     _send(
         booking,
         "emails/room_booking_event",
-        {"event": event, **links},
+        {
+            "event": event,
+            "payments": [
+                p for p in (booking.fee_payment, booking.deposit_payment) if p is not None and p.is_open
+            ],
+            **links,
+        },
         event_key=f"room-booking-event:{event.pk}",
         start=booking.first_start,
         # after a failed payment the App IO button opens the booking, where "Paga di nuovo" is

@@ -104,7 +104,13 @@ def _operators(request):
 @admin_required
 def room_edit(request, pk=None):
     room = _room(request, pk) if pk else Room(municipality=request.municipality)
-    form = RoomForm(request.POST or None, request.FILES or None, instance=room, operators=_operators(request))
+    form = RoomForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=room,
+        operators=_operators(request),
+        regulation_url=_url(request, "backoffice:room_regulation", pk=room.pk) if room.pk else "",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             room = form.save(commit=False)
@@ -210,7 +216,12 @@ def room_requests(request):
     return render(
         request,
         "backoffice/rooms/requests.html",
-        {"bookings": bookings, "states": State.choices, "state": request.GET.get("stato") or State.REQUESTED},
+        {
+            "bookings": bookings,
+            "states": State.choices,
+            "state": request.GET.get("stato") or State.REQUESTED,
+            "rooms": _rooms(request),
+        },
     )
 
 

@@ -83,6 +83,13 @@ def violations(page) -> list[str]:
     return axe_violations(page) + sideways_scroll(page)
 
 
+def staff_login(page, username: str = "admin-mori") -> None:
+    page.goto("/comune-di-mori/it/operatori/login")
+    page.get_by_label("Nome utente").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+
+
 def pages_violations(page, paths) -> dict:
     """Visit each path and collect its WCAG violations (an empty dict when all pages pass)."""
     from playwright.sync_api import Error as PlaywrightError
@@ -151,10 +158,7 @@ def test_staff_pages_have_no_wcag_violations(page, mori, mori_admin, settings, t
     applications.application_request_integration(
         application=application, user=mori_admin, body="Manca un documento."
     )
-    page.goto("/comune-di-mori/it/operatori/login")
-    page.get_by_label("Nome utente").fill("admin-mori")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Accedi").click()
+    staff_login(page)
     base = "/comune-di-mori/it/operatori"
     paths = [
         f"{base}/",
@@ -212,3 +216,137 @@ def test_citizen_personal_pages_have_no_wcag_violations(
         f"/comune-di-mori/de/pratiche/{application.pk}/",
     ]
     assert pages_violations(page, paths) == {}
+
+
+def _room_day():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sportello.rooms.services import is_holiday
+
+    day = timezone.localdate() + timedelta(days=12)
+    while day.weekday() not in (1, 2) or is_holiday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _demo_rooms(mori, settings, tmp_path):
+    from sportello.demo.rooms import load_demo_rooms
+
+    settings.MEDIA_ROOT = tmp_path
+    load_demo_rooms(mori, town="mori")
+    return mori.rooms.get(slug="sala-consiliare")
+
+
+def _room_details(booking, citizen):
+    from sportello.rooms import services as rooms
+
+    values = {"purpose": "Assemblea", "attendance": 30, "declarations": list(rooms.DECLARATIONS)}
+    rooms.room_booking_details_save(
+        booking=booking, citizen=citizen, values={**values, "applicant_kind": "person"}
+    )
+
+
+def test_citizen_room_pages_have_no_wcag_violations(
+    page, mori, sp_at_live_server, demo_spid_login, settings, tmp_path
+):
+    """The rooms, a room's page (week, month, a chosen day, a band room), the booking steps, the booking, the
+    signed link and "Le mie prenotazioni di sale"."""
+    import re
+    from datetime import datetime, time
+
+    from django.conf import settings as django_settings
+
+    from sportello.accounts.models import User
+    from sportello.accounts.services import privacy_consent_give
+    from sportello.rooms import services as rooms
+    from sportello.rooms.pricing import ROME
+    from sportello.rooms.tokens import manage_token
+
+    council = _demo_rooms(mori, settings, tmp_path)
+    page.goto("/comune-di-mori/it/login/?next=/comune-di-mori/it/spazi/")
+    demo_spid_login(page, "Mario Rossi", first_access=False)
+    page.wait_for_url(re.compile(r"/comune-di-mori/it/spazi/"))
+    citizen = User.objects.get(fiscal_code="RSSMRA80A01H501U")
+    privacy_consent_give(user=citizen, municipality=mori, version=django_settings.PRIVACY_TERMS_VERSION)
+    day = _room_day()
+    base = "/comune-di-mori/it/spazi"
+    assert (
+        pages_violations(
+            page,
+            [
+                f"{base}/",
+                f"{base}/sala-consiliare/",
+                f"{base}/sala-consiliare/?mese={day:%Y-%m}#mese",
+                f"{base}/sala-consiliare/?giorno={day.isoformat()}#scegli",
+                f"{base}/palestra-comunale/",
+            ],
+        )
+        == {}
+    )
+    page.goto(f"{base}/sala-consiliare/?giorno={day.isoformat()}")  # the choice showing its errors
+    page.get_by_role("button", name="Avanti").click()
+    assert violations(page) == []
+    booking = rooms.room_booking_hold(
+        room=council,
+        citizen=citizen,
+        ranges=[(datetime.combine(day, time(18), ROME), datetime.combine(day, time(21), ROME))],
+        category="resident",
+    )
+    steps = f"{base}/prenotazioni/{booking.uid}"
+    assert pages_violations(page, [f"{steps}/dettagli/"]) == {}
+    page.get_by_role("button", name="Avanti").click()  # the details showing their errors
+    assert violations(page) == []
+    _room_details(booking, citizen)
+    assert pages_violations(page, [f"{steps}/riepilogo/"]) == {}
+    rooms.room_booking_submit(booking=booking, citizen=citizen)
+    booking.refresh_from_db()
+    paths = [
+        f"{steps}/",
+        "/comune-di-mori/it/area-personale/spazi/",
+        f"{base}/gestisci/{manage_token(booking)}/",
+    ]
+    assert pages_violations(page, paths) == {}
+
+
+def test_staff_room_pages_have_no_wcag_violations(page, mori, mori_admin, citizen, settings, tmp_path):
+    """Sale, requests, a booking, the room calendar, the room editor, tariffs, the booking on behalf (also with
+    its errors) and the photos."""
+    from datetime import datetime, time
+
+    from sportello.payments.tests.factories import payment_settings
+    from sportello.rooms import services as rooms
+    from sportello.rooms.pricing import ROME
+
+    council = _demo_rooms(mori, settings, tmp_path)
+    payment_settings(mori)
+    day = _room_day()
+    booking = rooms.room_booking_hold(
+        room=council,
+        citizen=citizen,
+        ranges=[(datetime.combine(day, time(18), ROME), datetime.combine(day, time(21), ROME))],
+        category="resident",
+    )
+    _room_details(booking, citizen)
+    rooms.room_booking_submit(booking=booking, citizen=citizen)
+    staff_login(page)
+    base = "/comune-di-mori/it/operatori/sale"
+    paths = [
+        f"{base}/",
+        f"{base}/richieste/",
+        f"{base}/prenotazioni/{booking.pk}/",
+        f"{base}/{council.pk}/calendario/?settimana={day.isoformat()}",
+        f"{base}/{council.pk}/",
+        f"{base}/{council.pk}/tariffe/",
+        f"{base}/{council.pk}/prenota/?giorno={day.isoformat()}",
+        f"{base}/{council.pk}/foto/",
+        f"{base}/statistiche/",
+    ]
+    assert pages_violations(page, paths) == {}
+    page.goto(f"{base}/{council.pk}/prenota/")
+    page.get_by_role("button", name="Prenota", exact=True).click()  # the form showing its errors
+    assert violations(page) == []
+    page.goto(f"{base}/{council.pk}/foto/")
+    page.get_by_role("button", name="Carica la foto").click()
+    assert violations(page) == []

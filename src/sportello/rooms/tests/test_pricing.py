@@ -274,6 +274,28 @@ def test_regulation_refusals(start, end, fragment):
     assert any(fragment in error for error in errors), errors
 
 
+def test_without_notice_the_office_books_tomorrow_today_and_beyond_the_maximum_but_not_a_begun_range():
+    def office(start, end):
+        return check_range(REG, start, end, now=NOW, holidays=HOLIDAYS, notice=False)
+
+    soon, beyond = date(2027, 6, 3), date(2027, 9, 1)  # 2 days on (2 June is a holiday), 92 days on
+    assert any("preavviso" in e for e in _errors(at(soon, 9), at(soon, 10)))
+    assert office(at(soon, 9), at(soon, 10)) == []
+    assert office(at(beyond, 9), at(beyond, 10)) == []
+    assert office(at(NOW.date(), 12), at(NOW.date(), 13)) == []
+    assert office(at(NOW.date(), 11, 30), at(NOW.date(), 13)) == ["L'orario scelto è già iniziato o passato."]
+    # every other rule still applies
+    for start, end, fragment in [
+        (at(date(2027, 6, 13), 9), at(date(2027, 6, 13), 10), "giorno della settimana"),
+        (at(date(2027, 6, 2), 9), at(date(2027, 6, 2), 10), "festivi"),
+        (at(date(2027, 8, 10), 9), at(date(2027, 8, 10), 10), "chiusa in questa data"),
+        (at(soon, 7), at(soon, 9), "dalle 08:00 alle 23:00"),
+        (at(soon, 9, 15), at(soon, 10), "mezz'ora"),
+        (at(soon, 9), at(soon, 14), "tra 1 e 4"),
+    ]:
+        assert any(fragment in e for e in office(start, end)), (start, fragment)
+
+
 def test_band_unit_wants_whole_bands_and_day_unit_the_whole_day():
     bands = Regulation(**{**REG.__dict__, "unit": "band", "bands": BANDS, "max_units": 3})
     assert _errors(at(TUESDAY, 13), at(TUESDAY, 18), bands) == []
