@@ -1,6 +1,7 @@
 """Demo rooms, bound to the catalogue's "Prenotazione spazi comunali": the "Sala consiliare" (moderated, tariffs
 by applicant category and a winter season with heating, weekend surcharge, minimum charge, deposit), a meeting room
-free for associations and the "Palestra comunale" booked by time band (07-13, 13-19, 19-23); existing bookings and
+free for associations and the "Palestra comunale" booked by time band (07-13, 13-19, 19-01: the evening band
+ends after midnight); existing bookings and
 one council meeting reserved by the municipality, so the calendars show taken times; drawn photos (Pillow) uploaded
 through the checked upload; a short regulation PDF (reportlab) for the "Sala consiliare".
 
@@ -93,14 +94,14 @@ GYM = {
     "accessibility": "Ingresso e spogliatoio accessibili, posti riservati in tribuna.",
     "moderated": False,
     "unit": "band",
-    "bands": [["07:00", "13:00"], ["13:00", "19:00"], ["19:00", "23:00"]],
+    "bands": [["07:00", "13:00"], ["13:00", "19:00"], ["19:00", "01:00"]],
     "min_units": 1,
     "max_units": 3,
     "min_notice_days": 2,
     "max_notice_days": 90,
     "weekdays": [0, 1, 2, 3, 4, 5, 6],
     "opens_at": time(7),
-    "closes_at": time(23),
+    "closes_at": time(1),  # earlier than the opening: 01:00 the next morning
     "holidays_closed": False,
     "deposit_cents": 0,
 }
@@ -279,7 +280,7 @@ def load_demo_rooms(municipality, *, town: str) -> list[str]:
         _demo_booking(
             gym,
             _at(wednesday, 19),
-            _at(wednesday, 23),
+            _at(wednesday + timedelta(days=1), 1),
             name="ASD Pallavolo",
             category="local_association",
             purpose="Allenamento",

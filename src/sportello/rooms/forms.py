@@ -24,17 +24,21 @@ def _time(text: str) -> time:
     return time(0) if text == "24:00" else time.fromisoformat(text)
 
 
-def weekly_ranges(day: date, start: time, end: time, until: date | None) -> list[tuple[datetime, datetime]]:
+def weekly_ranges(
+    day: date, start: time, end: time, until: date | None, *, opens_at: time | None = None
+) -> list[tuple[datetime, datetime]]:
     """[start, end) on ``day`` (an ``end`` of 00:00 is the midnight closing the day) and, with ``until``, on the
-    same weekday of every following week up to ``until`` (at most 60 dates)."""
+    same weekday of every following week up to ``until`` (at most 60 dates). ``opens_at`` is given for a room
+    open after midnight: a time before it is the next morning (19:00-01:00 ends the next day)."""
     if until is not None and until < day:
         raise ValidationError(_("La data di fine ripetizione è prima del giorno scelto."))
     out = []
     week = 0
     while week < MAX_WEEKS and (week == 0 or (until is not None and day + timedelta(weeks=week) <= until)):
         current = day + timedelta(weeks=week)
-        end_day = current + timedelta(days=1) if end == time(0) else current
-        out.append((datetime.combine(current, start, ROME), datetime.combine(end_day, end, ROME)))
+        start_day = current + timedelta(days=1) if opens_at and start < opens_at else current
+        end_day = current + timedelta(days=1) if end == time(0) or (opens_at and end < opens_at) else current
+        out.append((datetime.combine(start_day, start, ROME), datetime.combine(end_day, end, ROME)))
         week += 1
     return out
 
@@ -53,6 +57,7 @@ class RangeChoiceForm(forms.Form):
 
     def __init__(self, *args, room, **kwargs):
         super().__init__(*args, **kwargs)
+        self.opens_at = room.opens_at if pricing.closes_next_day(room.opens_at, room.closes_at) else None
         options = pricing.choices(services.regulation(room), date(2000, 1, 3))
         if room.unit in (Unit.BAND, Unit.DAY):
             # Whole bands (or the whole day): one choice, never free times.
@@ -64,8 +69,10 @@ class RangeChoiceForm(forms.Form):
                 self.fields["band"].label = gettext_lazy("Orario (intera giornata)")
         else:
             del self.fields["band"]
-            starts = sorted({_hhmm(s) for s, _e in options})
-            ends = sorted({_hhmm(e) for _s, e in options})
+            starts = list(
+                dict.fromkeys(_hhmm(s) for s, _e in sorted(options))
+            )  # in time order, after midnight last
+            ends = list(dict.fromkeys(_hhmm(e) for _s, e in sorted(options, key=lambda o: o[1])))
             self.fields["start"].choices = [(v, v) for v in starts]
             self.fields["end"].choices = [(v, v) for v in ends]
         admitted = {t.category for t in room.tariffs.all()}
@@ -74,4 +81,6 @@ class RangeChoiceForm(forms.Form):
     def ranges(self) -> list[tuple[datetime, datetime]]:
         data = self.cleaned_data
         start, end = data["band"].split("-") if "band" in data else (data["start"], data["end"])
-        return weekly_ranges(data["day"], _time(start), _time(end), data.get("repeat_until"))
+        return weekly_ranges(
+            data["day"], _time(start), _time(end), data.get("repeat_until"), opens_at=self.opens_at
+        )

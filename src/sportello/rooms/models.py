@@ -149,7 +149,15 @@ class Room(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="room_unique_slug"),
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="room_hours"),
+            # A closing time earlier than the opening time is after midnight (19:00-01:00); equal is no opening.
+            models.CheckConstraint(
+                condition=~models.Q(closes_at=models.F("opens_at")),
+                name="room_hours",
+                violation_error_message=_(
+                    "L'orario di chiusura deve essere diverso da quello di apertura "
+                    "(se è prima dell'apertura, la sala chiude dopo mezzanotte)."
+                ),
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_units__gte=models.F("min_units")), name="room_units"
             ),

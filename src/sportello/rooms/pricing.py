@@ -98,6 +98,40 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(ROME)
 
 
+def _clock(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _position(moment: datetime, day: date) -> int:
+    """Wall-clock minutes of ``moment`` (Rome) from the midnight starting ``day``: 25:00 is 01:00 the next
+    morning whatever the DST change of that night (the opening hours are wall-clock hours)."""
+    local = _local(moment)
+    return (local.date() - day).days * 1440 + _clock(local.time())
+
+
+def _span(start: time, end: time) -> tuple[int, int]:
+    """A band or an opening as wall-clock minutes from the day's midnight: an end not after the start is the next
+    morning (00:00 is the midnight closing the day, 01:00 after 19:00 is 01:00 the next day)."""
+    begin, finish = _clock(start), _clock(end)
+    return begin, finish + 1440 if finish <= begin else finish
+
+
+def closes_next_day(opens_at: time, closes_at: time) -> bool:
+    """The room's opening ends after midnight (its closing time is earlier than its opening time)."""
+    return closes_at != time(0) and closes_at < opens_at
+
+
+def _exists(moment: datetime) -> bool:
+    """False for a wall-clock time skipped by the change to summer time (02:30 on the last Sunday of March)."""
+    return _local(moment.astimezone(UTC)).replace(tzinfo=None) == moment.replace(tzinfo=None)
+
+
+def _wall(day: date, position: int) -> datetime:
+    return datetime.combine(
+        day + timedelta(days=position // 1440), time(position % 1440 // 60, position % 60), ROME
+    )
+
+
 def units(unit: str, start: datetime, end: datetime, bands: tuple[tuple[time, time], ...] = ()) -> int:
     """How many units [start, end) counts: hours and half days (4 h) started, bands touched, 1 per day."""
     if _minutes(start, end) <= 0:
@@ -110,10 +144,10 @@ def units(unit: str, start: datetime, end: datetime, bands: tuple[tuple[time, ti
     if unit == DAY:
         return 1
     if unit == BAND:
-        begin, finish = _local(start).time(), _local(end).time()
-        if finish == time(0, 0):
-            finish = time(23, 59, 59)
-        return sum(1 for b_start, b_end in bands if b_start < finish and begin < b_end) or 1
+        day = _local(start).date()
+        begin, finish = _position(start, day), _position(end, day)
+        spans = [_span(b_start, b_end) for b_start, b_end in bands]
+        return sum(1 for b_start, b_end in spans if b_start < finish and begin < b_end) or 1
     raise ValueError(f"unknown unit {unit}")
 
 
@@ -285,11 +319,16 @@ def check_range(
     errors: list[str] = []
     if end <= start:
         return [_("L'orario di fine deve essere dopo quello di inizio.")]
+    if not (_exists(start) and _exists(end)):
+        return [
+            _("Quest'ora non esiste: nella notte del cambio all'ora legale si passa dalle 02:00 alle 03:00.")
+        ]
     local_start, local_end = _local(start), _local(end)
     day = local_start.date()
-    if local_end.date() != day and not (
-        local_end.date() == day + timedelta(days=1) and local_end.time() == time(0)
-    ):
+    # Positions in wall-clock minutes from the day's midnight: a room open 19:00-01:00 closes at 25:00.
+    opens, closes = _span(regulation.opens_at, regulation.closes_at)
+    begin, finish = _position(start, day), _position(end, day)
+    if finish > max(closes, 1440):
         errors.append(_("Una prenotazione sta in un solo giorno: per più giorni usa le date ripetute."))
     if day.weekday() not in regulation.weekdays:
         errors.append(_("La sala non si prenota in questo giorno della settimana."))
@@ -297,9 +336,7 @@ def check_range(
         errors.append(_("La sala è chiusa nei giorni festivi."))
     if any(c_start <= day <= c_end for c_start, c_end in regulation.closures):
         errors.append(_("La sala è chiusa in questa data."))
-    closes = time(23, 59, 59) if regulation.closes_at == time(0) else regulation.closes_at
-    end_time = time(23, 59, 59) if local_end.time() == time(0) else local_end.time()
-    if local_start.time() < regulation.opens_at or end_time > closes:
+    if begin < opens or finish > closes:
         errors.append(
             _("La sala è prenotabile dalle %(opens)s alle %(closes)s.")
             % {
@@ -347,28 +384,31 @@ def choices(regulation: Regulation, day: date) -> list[tuple[datetime, datetime]
     """The ranges offered on ``day`` by the unit: every half hour for hours and half days (start/end lists are
     built from these), contiguous bands for bands, the whole opening for a day."""
 
-    def at(moment: time) -> datetime:
+    def until(start: time, moment: time) -> datetime:
         if moment == time(23, 59):
-            return datetime.combine(day + timedelta(days=1), time(0), ROME)
-        return datetime.combine(day, moment, ROME)
+            return _wall(day, 1440)
+        return _wall(day, _span(start, moment)[1])
 
     if regulation.unit == DAY:
-        return [(at(regulation.opens_at), at(regulation.closes_at))]
+        return [(_wall(day, _clock(regulation.opens_at)), until(regulation.opens_at, regulation.closes_at))]
     if regulation.unit == BAND:
         bands = sorted(regulation.bands)
         out = []
         for i in range(len(bands)):
             for j in range(i, min(len(bands), i + regulation.max_units)):
                 if j - i + 1 >= regulation.min_units:
-                    out.append((at(bands[i][0]), at(bands[j][1])))
+                    out.append((_wall(day, _clock(bands[i][0])), until(*bands[j])))
         return out
     step = timedelta(minutes=30)
-    opens, closes = at(regulation.opens_at), at(regulation.closes_at)
+    opens, closes = _wall(day, _clock(regulation.opens_at)), until(regulation.opens_at, regulation.closes_at)
     out = []
     start = opens
     while start < closes:
         end = start + step
         while end <= closes:
+            if not (_exists(start) and _exists(end)):  # the hour skipped by the change to summer time
+                end += step
+                continue
             n = units(regulation.unit, start, end)
             if regulation.min_units <= n <= regulation.max_units:
                 out.append((start, end))

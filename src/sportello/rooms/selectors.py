@@ -115,10 +115,10 @@ def free_choices(room, day: date, *, now=None):
     """The ranges of ``day`` the unit allows that do not overlap a taken range (for the choice form)."""
     rules = regulation(room)
     now = now or timezone.now()
-    taken = _occupied(
+    taken = _occupied(  # to the second midnight: a room open 19:00-01:00 offers ranges ending the next day
         room,
         datetime.combine(day, datetime.min.time(), ROME),
-        datetime.combine(day + timedelta(days=1), datetime.min.time(), ROME),
+        datetime.combine(day + timedelta(days=2), datetime.min.time(), ROME),
     )
     out = []
     for start, end in pricing.choices(rules, day):

@@ -322,3 +322,121 @@ def test_choices_follow_the_unit():
 
 def test_euro():
     assert pricing.euro(123456) == "1.234,56 €" and pricing.euro(-5) == "-0,05 €"
+
+
+# --- openings and bands after midnight (19:00-01:00), across the daylight-saving nights ---
+
+DST_END = date(
+    2027, 10, 30
+)  # Saturday: the night to Sunday 31 October goes from 03:00 CEST back to 02:00 CET
+DST_START = date(2027, 3, 27)  # Saturday: the night to Sunday 28 March goes from 02:00 CET to 03:00 CEST
+PLAIN = date(2027, 5, 15)  # an ordinary Saturday night
+EARLY = datetime(2027, 1, 4, 9, tzinfo=ROME)
+NIGHT_BANDS = ((time(7), time(13)), (time(13), time(19)), (time(19), time(1)))
+GYM = Regulation(
+    unit="band",
+    weekdays=frozenset(range(7)),
+    opens_at=time(7),
+    closes_at=time(1),
+    max_units=3,
+    min_notice_days=0,
+    max_notice_days=365,
+    bands=NIGHT_BANDS,
+    holidays_closed=False,
+)
+PUB = Regulation(  # by the hour, 20:00-04:00: the range crosses the DST change itself
+    unit="hour",
+    weekdays=frozenset(range(7)),
+    opens_at=time(20),
+    closes_at=time(4),
+    max_units=8,
+    min_notice_days=0,
+    max_notice_days=365,
+    holidays_closed=False,
+)
+
+
+def _night(regulation, day, start_hour, end_hour, next_day=True):
+    start = at(day, start_hour)
+    end = at(day + timedelta(days=1 if next_day else 0), end_hour)
+    return check_range(regulation, start, end, now=EARLY, holidays=HOLIDAYS), start, end
+
+
+def test_closing_before_opening_is_after_midnight_and_only_then():
+    assert pricing.closes_next_day(time(7), time(1)) and pricing.closes_next_day(time(20), time(4))
+    assert not pricing.closes_next_day(time(8), time(23)) and not pricing.closes_next_day(time(8), time(0))
+
+
+@pytest.mark.parametrize("day", [DST_END, DST_START, PLAIN])
+def test_the_band_19_to_01_ends_the_next_morning_on_any_night_including_the_dst_ones(day):
+    errors, start, end = _night(GYM, day, 19, 1)
+    assert errors == []
+    assert pricing.units("band", start, end, NIGHT_BANDS) == 1
+    assert (
+        pricing._minutes(start, end) == 360
+    )  # 19:00-01:00 is before the change at 02:00/03:00: six real hours
+    assert (start, end) in pricing.choices(GYM, day)
+    assert (at(day, 13), end) in pricing.choices(GYM, day)  # two bands, 13:00-01:00
+    assert pricing.units("band", at(day, 13), end, NIGHT_BANDS) == 2
+    assert (
+        quote(
+            Tariffs(unit="band", rates={("resident", None): 3000}, bands=NIGHT_BANDS),
+            category="resident",
+            ranges=[(start, end)],
+        ).fee_cents
+        == 3000
+    )
+
+
+@pytest.mark.parametrize(
+    "start_hour, end_hour, next_day, fragment",
+    [
+        (19, 2, True, "dalle 07:00 alle 01:00"),  # past the closing
+        (19, 1, False, "fine deve essere dopo"),  # 01:00 of the same day is before 19:00
+        (20, 1, True, "fasce"),  # not a whole band
+        (19, 1, 2, "un solo giorno"),  # the morning after next
+    ],
+)
+def test_an_overnight_band_is_still_refused_outside_the_opening_or_the_bands(
+    start_hour, end_hour, next_day, fragment
+):
+    start = at(DST_END, start_hour)
+    end = at(DST_END + timedelta(days=int(next_day)), end_hour)
+    errors = check_range(GYM, start, end, now=EARLY, holidays=HOLIDAYS)
+    assert any(fragment in error for error in errors), errors
+
+
+def test_the_small_hours_belong_to_the_evening_before_not_to_the_day_they_fall_on():
+    sunday = DST_END + timedelta(days=1)
+    errors = check_range(GYM, at(sunday, 0), at(sunday, 1), now=EARLY, holidays=HOLIDAYS)
+    assert any("dalle 07:00 alle 01:00" in error for error in errors), errors
+
+
+@pytest.mark.parametrize(("day", "hours"), [(DST_END, 7), (DST_START, 5), (PLAIN, 6)])
+def test_an_hourly_range_across_the_dst_change_counts_its_real_hours(day, hours):
+    errors, start, end = _night(PUB, day, 22, 4)
+    assert errors == []
+    assert pricing.units("hour", start, end) == hours
+    assert (start, end) in pricing.choices(PUB, day)
+    assert any("dalle 20:00 alle 04:00" in e for e in _night(PUB, day, 22, 5)[0])
+
+
+def test_a_room_closing_at_midnight_or_in_the_evening_is_unchanged():
+    assert _errors(at(TUESDAY, 22), at(TUESDAY + timedelta(days=1), 0)) != []  # REG closes at 23:00
+    errors = _errors(at(TUESDAY, 22), at(TUESDAY + timedelta(days=1), 1))
+    assert any("un solo giorno" in e for e in errors) and any("dalle 08:00 alle 23:00" in e for e in errors)
+    midnight = Regulation(**{**REG.__dict__, "closes_at": time(0)})
+    assert _errors(at(TUESDAY, 22), at(TUESDAY + timedelta(days=1), 0), midnight) == []
+    assert pricing.choices(midnight, TUESDAY)[-1][1] == at(TUESDAY + timedelta(days=1), 0)
+
+
+def test_the_hour_skipped_by_summer_time_is_neither_offered_nor_accepted():
+    sunday = DST_START + timedelta(days=1)
+    offered = pricing.choices(PUB, DST_START)
+    assert offered and not [r for r in offered if any(m.date() == sunday and m.hour == 2 for m in r)]
+    assert (at(DST_START, 22), at(sunday, 3)) in offered  # 22:00 CET - 03:00 CEST: four real hours
+    assert pricing.units("hour", at(DST_START, 22), at(sunday, 3)) == 4
+    errors = check_range(PUB, at(DST_START, 22), at(sunday, 2, 30), now=EARLY, holidays=HOLIDAYS)
+    assert errors == [
+        "Quest'ora non esiste: nella notte del cambio all'ora legale si passa dalle 02:00 alle 03:00."
+    ]

@@ -2,24 +2,14 @@
 public one for published rooms of the address's municipality, the back office's for the rooms the staff member
 manages; inline under a safe name, as a PDF that is never sniffed, cacheable on the public side."""
 
-import pytest
 from django.core.files.base import ContentFile
 
 from .factories import RoomFactory
+from .test_photos import _consent, _media  # noqa: F401 (the autouse fixtures apply here too)
 
 MORI = "/comune-di-mori/it"
 TRENTO = "/comune-di-trento/it"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture(autouse=True)
-def _consent(monkeypatch):
-    monkeypatch.setattr("sportello.portal.middleware.privacy_consent_given", lambda **kwargs: True)
 
 
 def room_with_regulation(municipality, content=PDF, **kwargs):
