@@ -314,8 +314,8 @@ def check_range(
 ) -> list[str]:
     """The reasons (Italian, for the citizen) why the regulation refuses [start, end); empty when it is fine.
 
-    ``notice=False`` (the office booking at the desk or by phone) skips the minimum and maximum notice, but a range
-    that has already begun is refused; every other rule applies."""
+    ``notice=False`` (the office booking at the desk or by phone) skips the minimum and maximum notice; a range
+    that has already begun is refused to everyone; every other rule applies."""
     errors: list[str] = []
     if end <= start:
         return [_("L'orario di fine deve essere dopo quello di inizio.")]
@@ -364,9 +364,9 @@ def check_range(
                 "unit": unit_label(regulation.unit, regulation.max_units),
             }
         )
+    if start < now:  # whatever the notice (0 days, or the office at the desk)
+        errors.append(_("L'orario scelto è già iniziato o passato."))
     if not notice:
-        if start < now:
-            errors.append(_("L'orario scelto è già iniziato o passato."))
         return errors
     today = _local(now).date()
     if day < today + timedelta(days=regulation.min_notice_days):

@@ -440,3 +440,14 @@ def test_the_hour_skipped_by_summer_time_is_neither_offered_nor_accepted():
     assert errors == [
         "Quest'ora non esiste: nella notte del cambio all'ora legale si passa dalle 02:00 alle 03:00."
     ]
+
+
+def test_with_no_notice_a_citizen_cannot_book_a_range_that_has_already_begun():
+    """A room with 0 days of notice offers today, but never an hour already begun or past."""
+    day = date(2027, 6, 1)  # NOW is 12:00 of this Tuesday
+    same_day = Regulation(**{**REG.__dict__, "min_notice_days": 0, "weekdays": frozenset(range(7))})
+    assert check_range(same_day, at(day, 14), at(day, 16), now=NOW, holidays=HOLIDAYS) == []
+    for start, end in ((at(day, 11), at(day, 13)), (at(day, 9), at(day, 11)), (at(day, 11, 30), at(day, 12))):
+        assert "L'orario scelto è già iniziato o passato." in check_range(
+            same_day, start, end, now=NOW, holidays=HOLIDAYS
+        )
