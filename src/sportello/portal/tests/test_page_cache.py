@@ -78,6 +78,26 @@ def test_a_cached_page_gets_this_responses_nonce_and_a_valid_csrf_token(service)
     assert answer.status_code == 302, "the cached page's CSRF token was refused"
 
 
+@pytest.mark.parametrize("path", ["/", "/servizi/", "/servizi/carta-identita/"])
+def test_a_cached_hit_makes_one_query_for_the_municipality_and_its_version(
+    client, service, path, django_assert_num_queries
+):
+    client.get(BASE + path)
+    with django_assert_num_queries(1):  # the trivial view makes none; a rendered page makes dozens
+        response = client.get(BASE + path)
+    assert cache_state(response) == "hit"
+
+
+def test_a_renamed_municipality_shows_at_once_on_pages_and_uncached_views(client, mori, service):
+    search = f"{BASE}/servizi/?q=carta"  # never cached: only the municipality the process remembered could be stale
+    client.get(f"{BASE}/")
+    assert cache_state(client.get(search)) == "none"
+    mori.name = "Comune di Mori (TN)"
+    mori.save()
+    assert "Comune di Mori (TN)" in client.get(f"{BASE}/").content.decode()
+    assert "Comune di Mori (TN)" in client.get(search).content.decode()
+
+
 def test_saving_the_card_shows_at_once_on_every_cached_page(client, service):
     for path in ("/", "/servizi/", "/servizi/carta-identita/"):
         client.get(BASE + path)
