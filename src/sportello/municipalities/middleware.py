@@ -42,7 +42,8 @@ class TenantMiddleware:
         if municipality is None or (language is not None and not municipality.has_language(language)):
             raise Http404("Unknown municipality or language")
         request.municipality = municipality
-        request.page_cache_version = version  # read with the municipality: the page cache needs no query of its own
+        # read with the municipality: the page cache needs no query of its own
+        request.page_cache_version = version
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
