@@ -227,6 +227,33 @@ def test_cached_pages_do_not_render_markdown(client, service, monkeypatch):
     assert "Descrizione <strong>estesa</strong>." in response.content.decode()
 
 
+def test_the_faq_page_renders_no_markdown(client, mori, monkeypatch):
+    """The answer's HTML is stored when it is saved (and by the migration for older entries)."""
+    from sportello.core import markdown
+
+    entry = FaqEntry.objects.create(municipality=mori, question="Orari?", answer="Alle *otto*.")
+    entry.question = "Quali sono gli orari?"
+    entry.save(update_fields=["question"])
+
+    def refuse(text):
+        raise AssertionError("Markdown rendered during a page view")
+
+    monkeypatch.setattr(markdown, "render_markdown", refuse)
+    monkeypatch.setattr(settings, "PAGE_CACHE_SECONDS", 0)  # every view renders the page
+    response = client.get(f"{BASE}/domande-frequenti/")
+    assert response.status_code == 200
+    assert "Alle <em>otto</em>." in response.content.decode()
+
+
+def test_the_faq_answer_html_is_sanitised_and_follows_the_answer(mori):
+    entry = FaqEntry.objects.create(municipality=mori, question="Q", answer="Prima <script>x()</script>")
+    assert "<script>" not in entry.answer_html and "Prima" in entry.answer_html
+    entry.answer = "**Dopo**"
+    entry.save(update_fields=["answer"])
+    entry.refresh_from_db()
+    assert entry.answer_html == "<p><strong>Dopo</strong></p>"
+
+
 def test_an_enrolment_service_page_always_shows_its_seats_now(client, mori):
     """Seats fill and windows close without the service being saved: the page of an enrolment form is not cached."""
     from sportello.subscriptions.models import SubscriptionService
