@@ -43,7 +43,7 @@ def municipality_resolve(*, slug: str) -> tuple[Municipality | None, str | None]
         version = version_bump(pk)
     remembered = _RESOLVED.get(slug)
     if remembered is not None and remembered[:2] == (pk, version):
-        values = copy.deepcopy(remembered[2])
+        values = tuple(copy.deepcopy(v) if isinstance(v, list | dict) else v for v in remembered[2])
     else:
         values = Municipality.objects.filter(pk=pk).values_list(*_FIELDS).first()
         if values is None:  # deleted since the first query
