@@ -161,7 +161,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions: writers take the lock at BEGIN, so concurrent web and worker
     # processes queue instead of failing with "database is locked" half-way through a transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Persistent (per thread) outside tests: opening a connection parses the whole schema (about 5 ms here), which
+    # would cost a cached public page more than everything else it does (bench/public_pages.py).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if ENV == "test" else int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -11,9 +11,11 @@ Two values in a page do belong to one response, and are never replayed from the 
   token of this visitor (``get_token``, which also sets the CSRF cookie as a normal render would).
 
 Invalidation: the key carries the municipality's ``PageCacheVersion`` token, which ``version_bump`` replaces inside
-the transaction of any change those pages show (receivers in ``portal/receivers.py``). A request reads the token
-before reading anything else, so a page rendered from data older than a change is stored under the old token and
-never served again. A page's lifetime is also capped (``ttl``), e.g. by the next time a scheduled service appears.
+the transaction of any change those pages show (receivers in ``portal/receivers.py`` and
+``municipalities/receivers.py``). The tenant middleware reads the token in the same query as the municipality
+(``municipality_resolve``), before anything else, so a cached hit costs that one query, and a page rendered from
+data older than a change is stored under the old token and never served again. A page's lifetime is also capped
+(``ttl``), e.g. by the next time a scheduled service appears.
 """
 
 import hashlib
@@ -136,7 +138,8 @@ def public_page(view=None, *, query=(), ttl=None):
                 or not _anonymous_and_stateless(request)
             ):
                 return view(request, *args, **kwargs)
-            key = _key(request, version_get(request.municipality.pk))
+            version = getattr(request, "page_cache_version", None) or version_get(request.municipality.pk)
+            key = _key(request, version)
             entry = cache().get(key)
             if entry is not None:
                 return _replay(request, entry)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from sportello.accounts.services import citizen_upsert_from_attributes
 from sportello.applications import services as applications
 from sportello.catalog.constants import AccessLevel, Category, Kind, Status
-from sportello.catalog.services import service_create, service_form_save
+from sportello.catalog.services import service_create, service_form_save, service_update_card
 from sportello.identity.demo_idp.idp import DEMO_CITIZENS
 from sportello.payments import services as payments
 from sportello.payments.models import SandboxPosition
@@ -125,6 +125,19 @@ def _pay(payment):
     payments.payment_refresh(payment=payment)
 
 
+# The sections of the Modello Comuni card that AgID's validator requires (C.SI.1.3), beyond the ones given above.
+CARD = {
+    "addressed_to": "Ai genitori delle alunne e degli alunni delle scuole primarie che frequentano le lezioni "
+    "pomeridiane nell'anno scolastico 2026/27.",
+    "needed": "- SPID o CIE del genitore;\n- codice fiscale della bambina o del bambino;\n- codice fiscale "
+    "dell'altro genitore, se condivide l'iscrizione;\n- attestazione ISEE, se chiedi le rate ridotte.",
+    "achieved": "L'iscrizione alla mensa da settembre 2026 a giugno 2027, con le rate da pagare in «Le mie "
+    "iscrizioni» nell'area personale.",
+    "timing": "Le iscrizioni sono aperte dal 1° giugno 2026 al 31 marzo 2027, fino a esaurimento dei 40 posti. "
+    "La quota di iscrizione si paga all'invio; le rate scadono a ottobre, gennaio e aprile.",
+}
+
+
 def _service(municipality):
     from sportello.catalog.models import Service
 
@@ -148,15 +161,18 @@ def _service(municipality):
             cost="Quota di iscrizione **30 euro**; tre rate da **140 euro**. ISEE fino a 10.000 euro: rate "
             "ridotte del 50%; dal secondo figlio iscritto: rate ridotte del 20%.",
         )
+    missing = {field: text for field, text in CARD.items() if not getattr(service, field)}
+    if missing:  # also completes the card of a demo loaded before these sections were written
+        service_update_card(service=service, **missing)
     if service.form_version is None:
         service_form_save(service=service, definition=FORM)
     return service
 
 
 def load_demo_subscriptions(municipality) -> list[str]:
+    service = _service(municipality)
     if SubscriptionService.objects.filter(municipality=municipality, code=CODE).exists():
         return [f"{municipality.name}: demo subscriptions already present"]
-    service = _service(municipality)
     subscription_service = SubscriptionService.objects.create(
         municipality=municipality,
         code=CODE,

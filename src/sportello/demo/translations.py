@@ -1,4 +1,4 @@
-"""English and German texts of a few demo services (the rest shows Italian, marked lang="it")."""
+"""English and German texts of some demo services (the rest shows Italian, marked lang="it")."""
 
 import textwrap
 
@@ -70,6 +70,164 @@ DEMO_TRANSLATIONS = {
             "name": "Anmeldung zur Kinderkrippe",
             "short_description": "Beantragen Sie einen Platz in der Gemeindekinderkrippe für Kinder von 3 "
             "Monaten bis 3 Jahren.",
+        },
+    },
+    "prenotazione-spazi-comunali": {
+        "en": {
+            "name": "Booking municipal rooms",
+            "short_description": "Ask to use the council chamber or the multi-purpose hall for meetings, "
+            "conferences, courses and events open to the public.",
+            "addressed_to": _md("""
+                - private citizens, resident or not;
+                - associations, committees and groups, especially those on the municipal register of
+                  associations;
+                - Third-Sector bodies;
+                - companies, schools, public bodies, political parties and movements.
+
+                Purely commercial uses and private parties are not allowed.
+            """),
+            "description": _md("""
+                {comune} makes its rooms available for cultural, social, educational and civic events:
+
+                - **Council chamber**: 60 seats, sound system with microphones, projector and screen; available
+                  when the Town Council and its committees are not meeting.
+                - **Multi-purpose hall**: 120 seats, step-free access, sound system, projector and wi-fi;
+                  suited to conferences, courses and assemblies.
+
+                The online calendar shows the free times and those already taken by other bookings or by the
+                municipality's own uses.
+            """),
+            "how_to": _md("""
+                1. Log in with SPID or CIE, choose the room and look at its calendar.
+                2. Choose the date and time and fill in the form with the applicant's details, the purpose and
+                   the equipment you need.
+                3. The office reviews the request and approves or refuses it, usually within 5 working days.
+                4. Once approved, pay the fee and any deposit online with pagoPA: the booking is confirmed when
+                   paid.
+                5. Collect the keys at the office in the days before the event and return them on the next
+                   working day.
+            """),
+            "needed": _md("""
+                - SPID or CIE to access the service;
+                - for associations, bodies and companies: name, fiscal code or VAT number and the details of
+                  the legal representative;
+                - the programme of the event (optional, recommended for events open to the public);
+                - where the event requires them: SIAE permits, safety plan and insurance, arranged by the
+                  applicant.
+            """),
+            "achieved": _md("""
+                Permission to use the room on the date and at the times requested, confirmed by e-mail and in
+                your personal area, and the use of the equipment listed in the request.
+            """),
+            "timing": _md("""
+                Requests must be made **at least 5 working days** and **no more than 90 days** before the date
+                of use. Bookings for the following year are not accepted.
+
+                Requests for regular use during the season (1 September – 30 June) must be made by 31 July:
+                overlaps are settled by the priority criteria of the regulation.
+            """),
+        },
+        "de": {
+            "name": "Buchung von Gemeinderäumen",
+            "short_description": "Beantragen Sie die Nutzung des Ratssaals oder des Mehrzwecksaals für "
+            "Sitzungen, Vorträge, Kurse und öffentliche Veranstaltungen.",
+            "addressed_to": _md("""
+                - Privatpersonen, ansässig oder nicht;
+                - Vereine, Komitees und Gruppen, insbesondere die im Vereinsregister der Gemeinde
+                  eingetragenen;
+                - Körperschaften des Dritten Sektors;
+                - Unternehmen, Schulen, öffentliche Körperschaften, Parteien und politische Bewegungen.
+
+                Rein kommerzielle Nutzungen und private Feiern sind nicht zugelassen.
+            """),
+            "description": _md("""
+                Die Gemeinde {comune} stellt ihre Räume für kulturelle, soziale, Bildungs- und
+                Bürgerveranstaltungen zur Verfügung:
+
+                - **Ratssaal**: 60 Sitzplätze, Tonanlage mit Mikrofonen, Projektor und Leinwand; verfügbar,
+                  wenn der Gemeinderat und seine Kommissionen nicht tagen.
+                - **Mehrzwecksaal**: 120 Sitzplätze, barrierefrei, Tonanlage, Projektor und WLAN; geeignet
+                  für Vorträge, Kurse und Versammlungen.
+
+                Der Online-Kalender zeigt die freien Zeiten und die durch andere Buchungen oder durch die
+                Gemeinde belegten.
+            """),
+            "how_to": _md("""
+                1. Melden Sie sich mit SPID oder CIE an, wählen Sie den Raum und sehen Sie sich den Kalender an.
+                2. Wählen Sie Datum und Uhrzeit und füllen Sie das Formular mit den Daten des Antragstellers,
+                   dem Zweck und der benötigten Ausstattung aus.
+                3. Das Amt prüft den Antrag und genehmigt oder lehnt ihn ab, in der Regel innerhalb von
+                   5 Arbeitstagen.
+                4. Nach der Genehmigung bezahlen Sie die Gebühr und eine eventuelle Kaution online mit
+                   pagoPA: Die Buchung ist mit der Zahlung bestätigt.
+                5. Holen Sie die Schlüssel in den Tagen vor der Veranstaltung im Amt ab und geben Sie sie am
+                   nächsten Arbeitstag zurück.
+            """),
+            "timing": _md("""
+                Der Antrag ist **mindestens 5 Arbeitstage** und **höchstens 90 Tage** vor dem Nutzungstag zu
+                stellen. Buchungen für das folgende Jahr werden nicht angenommen.
+            """),
+        },
+    },
+    "iscrizione-refezione-scolastica": {
+        "en": {
+            "name": "Enrolment in the school canteen",
+            "short_description": "Enrol your daughter or son in the canteen of the primary and lower "
+            "secondary schools and report any special diet.",
+            "addressed_to": _md("""
+                Parents of pupils of the primary and lower secondary schools of {comune} who attend afternoon
+                lessons and want to have lunch at school.
+            """),
+            "description": _md("""
+                The school canteen serves lunch to pupils on the days with afternoon lessons, from September
+                to June, following the provincial school calendar. The seasonal menus, over four weeks, are
+                approved by the dietary service of the provincial health authority; special diets for health
+                reasons and alternative menus for ethical or religious reasons are provided.
+
+                Enrolment is valid for the whole school cycle: apply again only when moving to secondary school
+                or changing school.
+            """),
+            "how_to": _md("""
+                1. Log in with SPID or CIE and fill in the form with the details of the parent who pays the
+                   fees and those of the pupil.
+                2. State the school, the class and any special diet, attaching the medical certificate if
+                   required.
+                3. Send the application: you will receive the confirmation before the school year starts.
+
+                The meals eaten are charged every month and paid with pagoPA from your personal area.
+            """),
+            "needed": _md("""
+                - the parent's SPID or CIE;
+                - the pupil's fiscal code;
+                - for medical diets: a certificate from the doctor or paediatrician with the diagnosis and the
+                  foods to exclude;
+                - the ICEF statement, if you ask for the reduced rate.
+            """),
+            "cost": _md("""
+                A meal costs **4.60 euro**; with the ICEF statement reduced rates go down to 1.00 euro. From
+                the third child enrolled the rate is reduced by 30%. Only the meals actually eaten are paid.
+            """),
+        },
+        "de": {
+            "name": "Anmeldung zur Schulmensa",
+            "short_description": "Melden Sie Ihre Tochter oder Ihren Sohn zur Mensa der Grund- und "
+            "Mittelschulen an und teilen Sie eine eventuelle Sonderkost mit.",
+            "addressed_to": _md("""
+                Eltern von Schülerinnen und Schülern der Grund- und Mittelschulen der Gemeinde {comune}, die
+                am Nachmittagsunterricht teilnehmen und in der Schule zu Mittag essen möchten.
+            """),
+            "description": _md("""
+                Die Schulmensa bietet an den Tagen mit Nachmittagsunterricht von September bis Juni das
+                Mittagessen an, nach dem Schulkalender des Landes. Die saisonalen Speisepläne über vier
+                Wochen werden vom Diätdienst des Landessanitätsbetriebs genehmigt; Sonderkost aus
+                gesundheitlichen Gründen und alternative Menüs aus ethischen oder religiösen Gründen werden
+                angeboten.
+            """),
+            "cost": _md("""
+                Eine Mahlzeit kostet **4,60 Euro**; mit der ICEF-Erklärung sinkt der Tarif bis auf 1,00 Euro.
+                Ab dem dritten angemeldeten Kind wird der Tarif um 30 % ermäßigt. Bezahlt werden nur die
+                tatsächlich eingenommenen Mahlzeiten.
+            """),
         },
     },
 }

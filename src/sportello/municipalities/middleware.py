@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import translation
 
-from .selectors import municipality_get_active
+from .selectors import municipality_resolve
 
 TENANT_KWARGS = ("municipality_slug", "lang")
 
@@ -20,6 +20,7 @@ class TenantMiddleware:
 
     def __call__(self, request):
         request.municipality = None
+        request.page_cache_version = None
         parts = request.path.split("/")
         # "/?lang=en" on the index; "/<slug>/<lang>/..." elsewhere, read here too so that even a page that
         # does not exist (404) answers in the language of its address.
@@ -37,10 +38,12 @@ class TenantMiddleware:
             return None
         slug = view_kwargs.pop("municipality_slug")
         language = view_kwargs.pop("lang", None)
-        municipality = municipality_get_active(slug=slug)
+        municipality, version = municipality_resolve(slug=slug)
         if municipality is None or (language is not None and not municipality.has_language(language)):
             raise Http404("Unknown municipality or language")
         request.municipality = municipality
+        # read with the municipality: the page cache needs no query of its own
+        request.page_cache_version = version
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

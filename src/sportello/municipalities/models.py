@@ -2,7 +2,10 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from sportello.core import markdown
 
 from .validators import validate_ipa_code, validate_numeric_fiscal_code
 
@@ -113,6 +116,7 @@ class FaqEntry(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(_("domanda"), max_length=300)
     answer = models.TextField(_("risposta"), help_text=_("Testo in Markdown."))
+    answer_html = models.TextField(blank=True, default="", editable=False)  # rendered at save, never per view
     position = models.PositiveIntegerField(_("posizione"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,3 +129,16 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    def save(self, *args, **kwargs):
+        """The answer's sanitised HTML is rendered here, once per change, never on a page view."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "answer" in update_fields:
+            self.answer_html = str(markdown.render_markdown(self.answer))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "answer_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def answer_as_html(self) -> SafeString:
+        return mark_safe(self.answer_html)  # noqa: S308 - sanitised by nh3 (core.markdown) when saved

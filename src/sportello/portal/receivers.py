@@ -1,19 +1,14 @@
 """Every change the cached public pages show retires them (``core.pagecache``), inside the change's transaction:
-the municipality's data, its services and their deadlines, its FAQ, its rooms (bound to a service card)."""
+its services and their deadlines, its FAQ, its rooms (bound to a service card); the municipality's own data:
+``municipalities/receivers.py``."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sportello.catalog.models import Service, ServiceDeadline
 from sportello.core.pagecache import version_bump
-from sportello.municipalities.models import FaqEntry, Municipality
+from sportello.municipalities.models import FaqEntry
 from sportello.rooms.models import Room
-
-
-@receiver(post_save, sender=Municipality)
-@receiver(post_delete, sender=Municipality)
-def municipality_changed(sender, instance, **kwargs):
-    version_bump(instance.pk)
 
 
 @receiver(post_save, sender=Service)

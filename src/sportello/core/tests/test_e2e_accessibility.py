@@ -350,3 +350,31 @@ def test_staff_room_pages_have_no_wcag_violations(page, mori, mori_admin, citize
     page.goto(f"{base}/{council.pk}/foto/")
     page.get_by_role("button", name="Carica la foto").click()
     assert violations(page) == []
+
+
+def test_manual_and_support_pages_have_no_wcag_violations(page, mori, mori_operator, settings):
+    """Aiuto, as an operator (the staff walk above is an administrator's): every chapter of the manual and Supporto."""
+    from sportello.backoffice import manual
+
+    settings.SUPPORT = {
+        "name": "Assistenza Sportello",
+        "email": "assistenza@example.org",
+        "phone": "0461 000000",
+        "hours": "dal lunedì al venerdì, 8:30-17:00",
+        "url": "https://assistenza.example.org/",
+    }
+    page.goto("/comune-di-mori/it/operatori/login")
+    page.get_by_label("Nome utente").fill(mori_operator.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Accedi").click()
+    base = "/comune-di-mori/it/operatori/aiuto"
+    chapters = [f"{base}/manuale/{chapter.slug}/" for chapter in manual.chapters()]
+    assert len(chapters) >= 6
+    found = {}
+    for path in [f"{base}/manuale/", *chapters, f"{base}/supporto/"]:
+        page.goto(path)
+        assert page.url.endswith(path), f"{path} was not shown (at {page.url})"
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    assert found == {}

@@ -45,6 +45,12 @@ def test_the_trimmed_stylesheet_has_every_bootstrap_italia_class_the_templates_u
     assert missing == [], f"run `make css` to rebuild the trimmed stylesheet: {missing}"
 
 
+def test_the_trimmed_stylesheet_declares_bootstrap_italias_version_as_agids_validator_reads_it():
+    """C.SI.1.2: the validator strips double quotes only; '2.18.0' in single quotes is "not valid semver"."""
+    css = (STATIC / "bootstrap-italia.purged.css").read_text(encoding="utf-8")
+    assert re.search(r'--bootstrap-italia-version: *"2\.\d+\.\d+"', css)
+
+
 def test_the_icon_sprite_has_every_icon_the_templates_use():
     sprite = (STATIC / "sprites.svg").read_text(encoding="utf-8")
     names = set()

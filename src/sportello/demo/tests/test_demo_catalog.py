@@ -133,3 +133,29 @@ def test_an_unknown_town_uses_the_municipality_contacts(mori):
     load_demo_services(mori, town="altrove")
     service = Service.objects.get(municipality=mori, slug="cambio-residenza")
     assert service.office_address == mori.address and service.office_email == mori.email
+
+
+@pytest.mark.parametrize(
+    ("slug", "english", "german"),
+    [
+        ("prenotazione-spazi-comunali", "Booking municipal rooms", "Buchung von Gemeinderäumen"),
+        ("iscrizione-refezione-scolastica", "Enrolment in the school canteen", "Anmeldung zur Schulmensa"),
+    ],
+)
+def test_the_rooms_and_canteen_services_show_english_and_german_content(
+    client, mori, staff, slug, english, german
+):
+    from bs4 import BeautifulSoup
+
+    load_demo_services(mori, town="mori")
+
+    def page(lang):
+        return BeautifulSoup(client.get(f"/comune-di-mori/{lang}/servizi/{slug}/").content, "html.parser")
+
+    for lang, name in (("en", english), ("de", german)):
+        translated = page(lang)
+        title = translated.select_one('[data-element="service-title"]')
+        assert (title.get_text(), title["lang"]) == (name, lang)
+        assert "Comune di Mori" in translated.get_text() and "{comune}" not in translated.get_text()
+    italian = page("it").select_one('[data-element="service-title"]')
+    assert italian.get_text() == Service.objects.get(municipality=mori, slug=slug).name

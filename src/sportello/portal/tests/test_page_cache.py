@@ -78,6 +78,26 @@ def test_a_cached_page_gets_this_responses_nonce_and_a_valid_csrf_token(service)
     assert answer.status_code == 302, "the cached page's CSRF token was refused"
 
 
+@pytest.mark.parametrize("path", ["/", "/servizi/", "/servizi/carta-identita/"])
+def test_a_cached_hit_makes_one_query_for_the_municipality_and_its_version(
+    client, service, path, django_assert_num_queries
+):
+    client.get(BASE + path)
+    with django_assert_num_queries(1):  # the trivial view makes none; a rendered page makes dozens
+        response = client.get(BASE + path)
+    assert cache_state(response) == "hit"
+
+
+def test_a_renamed_municipality_shows_at_once_on_pages_and_uncached_views(client, mori, service):
+    search = f"{BASE}/servizi/?q=carta"  # never cached: only the municipality the process remembered could be stale
+    client.get(f"{BASE}/")
+    assert cache_state(client.get(search)) == "none"
+    mori.name = "Comune di Mori (TN)"
+    mori.save()
+    assert "Comune di Mori (TN)" in client.get(f"{BASE}/").content.decode()
+    assert "Comune di Mori (TN)" in client.get(search).content.decode()
+
+
 def test_saving_the_card_shows_at_once_on_every_cached_page(client, service):
     for path in ("/", "/servizi/", "/servizi/carta-identita/"):
         client.get(BASE + path)
@@ -205,6 +225,33 @@ def test_cached_pages_do_not_render_markdown(client, service, monkeypatch):
     response = client.get(f"{BASE}/servizi/carta-identita/")
     assert response.status_code == 200
     assert "Descrizione <strong>estesa</strong>." in response.content.decode()
+
+
+def test_the_faq_page_renders_no_markdown(client, mori, monkeypatch):
+    """The answer's HTML is stored when it is saved (and by the migration for older entries)."""
+    from sportello.core import markdown
+
+    entry = FaqEntry.objects.create(municipality=mori, question="Orari?", answer="Alle *otto*.")
+    entry.question = "Quali sono gli orari?"
+    entry.save(update_fields=["question"])
+
+    def refuse(text):
+        raise AssertionError("Markdown rendered during a page view")
+
+    monkeypatch.setattr(markdown, "render_markdown", refuse)
+    monkeypatch.setattr(settings, "PAGE_CACHE_SECONDS", 0)  # every view renders the page
+    response = client.get(f"{BASE}/domande-frequenti/")
+    assert response.status_code == 200
+    assert "Alle <em>otto</em>." in response.content.decode()
+
+
+def test_the_faq_answer_html_is_sanitised_and_follows_the_answer(mori):
+    entry = FaqEntry.objects.create(municipality=mori, question="Q", answer="Prima <script>x()</script>")
+    assert "<script>" not in entry.answer_html and "Prima" in entry.answer_html
+    entry.answer = "**Dopo**"
+    entry.save(update_fields=["answer"])
+    entry.refresh_from_db()
+    assert entry.answer_html == "<p><strong>Dopo</strong></p>"
 
 
 def test_an_enrolment_service_page_always_shows_its_seats_now(client, mori):

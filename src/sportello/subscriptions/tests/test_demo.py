@@ -40,3 +40,18 @@ def test_demo_canteen_in_both_municipalities(settings, tmp_path):
     sofia = Subscription.objects.get(subscription_service=mori, subscriber_first_name="Sofia")
     for parent in (mario, giulia):
         assert sofia in selectors.subscriptions_for_citizen(parent, mori.municipality)
+
+
+def test_demo_canteen_card_has_every_section_agid_requires_even_on_an_older_demo(mori):
+    """C.SI.1.3 of AgID's validator: "A chi è rivolto", "Cosa serve", "Cosa si ottiene", "Tempi e scadenze"."""
+    from sportello.demo.subscriptions import _service
+
+    required = ("addressed_to", "description", "how_to", "needed", "achieved", "timing", "cost")
+    service = _service(mori)
+    assert [field for field in required if not getattr(service, field)] == []
+    service.needed = service.timing = ""  # a demo loaded before those sections were written
+    service.save()
+    service = _service(mori)
+    service.refresh_from_db()
+    assert [field for field in required if not getattr(service, field)] == []
+    assert service.card_html["it"]["needed"].startswith("<ul>")
