@@ -48,6 +48,7 @@ class Day:
     closes: str
     taken: list[Taken]
     status: str = availability.FREE  # closed | free | partly | full (availability.day_status)
+    bookable: bool = True  # open and inside the citizens' notice window (the office books outside it too)
 
     @property
     def taken_minutes(self) -> int:
@@ -60,9 +61,11 @@ def _occupied(room, start, end):
     )
 
 
-def room_days(room, first: date, last: date, *, taken_label: str) -> list[Day]:
+def room_days(room, first: date, last: date, *, taken_label: str, today: date | None = None) -> list[Day]:
     """Each day of [first, last] with the room's opening and its taken ranges (public: no personal data)."""
     rules = regulation(room)
+    today = today or timezone.localdate()
+    window = (today + timedelta(days=rules.min_notice_days), today + timedelta(days=rules.max_notice_days))
     begin = datetime.combine(first, datetime.min.time(), ROME)
     finish = datetime.combine(last + timedelta(days=1), datetime.min.time(), ROME)
     by_day = defaultdict(list)
@@ -95,6 +98,7 @@ def room_days(room, first: date, last: date, *, taken_label: str) -> list[Day]:
                 rules.closes_at.strftime("%H:%M"),
                 taken,
                 status,
+                is_open and window[0] <= current <= window[1],
             )
         )
         current += timedelta(days=1)

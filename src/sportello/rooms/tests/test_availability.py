@@ -173,3 +173,32 @@ def test_the_month_table_tells_a_fully_booked_day_in_text(client, room, mori_adm
         assert "in parte occupata" in cells[other.isoformat()].get_text()
     legend = BeautifulSoup(html, "html.parser").select_one("[data-testid=month-legend]").get_text()
     assert "tutta occupata" in legend and "in parte occupata" in legend
+
+
+def test_days_outside_the_notice_window_are_shown_but_not_offered(client, room):
+    """Today (inside the minimum notice) and the days past the maximum notice are not links to choose."""
+    from django.utils import timezone
+
+    from sportello.rooms.models import RoomClosure
+
+    from .test_views import MORI
+
+    room.weekdays, room.min_notice_days, room.max_notice_days = list(range(7)), 3, 10
+    room.holidays_closed = False
+    room.save()
+    RoomClosure.objects.filter(room=room).delete()
+    today = timezone.localdate()
+    soup = BeautifulSoup(client.get(f"{MORI}/spazi/{room.slug}/?mese={today:%Y-%m}").content, "html.parser")
+    table = soup.select_one("[data-element=room-month]")
+    offered = {
+        date.fromisoformat(a["href"].split("giorno=")[1][:10]) for a in table.select("a[data-day-status]")
+    }
+    in_month = [
+        today + timedelta(days=n) for n in range(3, 11) if (today + timedelta(days=n)).month == today.month
+    ]
+    assert offered == set(in_month)
+    assert (
+        len(table.select("[data-day-status=not-bookable]")) >= 3
+    )  # today and the two days after it at least
+    item = soup.select_one(f"[data-element=room-week] [data-day='{today.isoformat()}']")
+    assert not item.select("a") and item.select("[data-testid=not-bookable]")
