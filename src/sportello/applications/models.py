@@ -34,7 +34,9 @@ class ApplicationQuerySet(TenantQuerySet):
         applications = self.for_municipality(municipality)
         if services is None:
             return applications
-        return applications.filter(service__in=services)
+        # The few services as a literal list: with a subquery PostgreSQL misjudged the operator's share of the
+        # million applications and sorted them all (bench: 1.1 s instead of 0.1 s for the first page).
+        return applications.filter(service_id__in=list(services.values_list("pk", flat=True)))
 
     def for_operator(self, user, municipality):
         """What a staff member sees: the applications they handle, drafts never."""
