@@ -96,10 +96,23 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 class ApplicationEventSerializer(serializers.ModelSerializer):
     actor = PersonSerializer(read_only=True, allow_null=True)
+    title = serializers.CharField(
+        read_only=True, help_text="The step's own name in the history (e.g. 'Pagamento ricevuto'), or empty."
+    )
 
     class Meta:
         model = ApplicationEvent
-        fields = ["id", "at", "transition", "from_state", "to_state", "actor_kind", "actor", "motivation"]
+        fields = [
+            "id",
+            "at",
+            "transition",
+            "title",
+            "from_state",
+            "to_state",
+            "actor_kind",
+            "actor",
+            "motivation",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -98,6 +98,7 @@ def test_detail_history_messages_attachments(api, mori_token, mori_application):
     assert detail["data"]["nome"] == "Mario" and detail["form_version"] == 1
     events = token.get(f"{BASE}/applications/{mori_application.pk}/events").json()["results"]
     assert [e["transition"] for e in events] == ["submit", "register"]
+    assert [e["title"] for e in events] == ["", ""]  # only the payment steps carry a title of their own
     assert token.get(f"{BASE}/applications/{mori_application.pk}/messages").json()["results"] == []
     attachments = token.get(f"{BASE}/applications/{mori_application.pk}/attachments").json()["results"]
     assert [a["name"] for a in attachments] == ["a.pdf"]

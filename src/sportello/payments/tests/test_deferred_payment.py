@@ -180,3 +180,11 @@ def test_citizen_and_operator_see_the_payment_received_in_the_history(
     client.force_login(mori_operator)
     page = client.get(f"/comune-di-mori/it/operatori/pratiche/{application.pk}/").content.decode()
     assert "<strong>Pagamento ricevuto</strong>" in page and "22,21 € pagati" in page
+
+
+def test_the_api_history_names_the_payment_steps(requested):
+    from sportello.api.serializers import ApplicationEventSerializer
+
+    payment_apply_status(payment=requested, observed=_paid(requested))
+    (event,) = _events(requested.application, "payment_received")
+    assert ApplicationEventSerializer(event).data["title"] == "Pagamento ricevuto"
