@@ -90,6 +90,11 @@ class RoomForm(forms.ModelForm):
             "coordinators": forms.CheckboxSelectMultiple,
             "regulation": LinkedFileInput,
         }
+        help_texts = {
+            "closes_at": _(
+                "Un orario di chiusura precedente a quello di apertura vale per la notte dopo (es. 19:00-01:00)."
+            ),
+        }
 
     def __init__(self, *args, operators, regulation_url="", **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,6 +59,7 @@ def test_the_room_editor_links_the_regulation_through_the_back_office_for_its_st
     client.force_login(mori_admin)
     editor = client.get(f"{MORI}/operatori/sale/{room.pk}/").content.decode()
     assert f'<a href="{link}">' in editor and "/media/" not in editor
+    assert "vale per la notte dopo (es. 19:00-01:00)" in editor  # the closing time's help says it
     response = client.get(link)
     assert response.status_code == 200 and body(response) == PDF
     assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
