@@ -336,8 +336,8 @@ ROOMS = {
     "name": "Prenotazione spazi comunali",
     "category": Category.CULTURE,
     "topics": ["Tempo libero", "Associazioni"],
-    "short_description": "Richiedi l'uso della sala consiliare o della sala polifunzionale per riunioni, "
-    "conferenze, corsi e iniziative aperte al pubblico.",
+    "short_description": "Richiedi l'uso della sala consiliare, della sala riunioni per le associazioni o della "
+    "palestra comunale per riunioni, conferenze, corsi, allenamenti e iniziative aperte al pubblico.",
     "kind": Kind.ROOM,
     "access_level": AccessLevel.SPID2,
     "status": Status.PUBLISHED,
@@ -357,13 +357,15 @@ ROOMS = {
         Il {comune} mette a disposizione i propri spazi per iniziative culturali, sociali, formative e di
         partecipazione:
 
-        - **Sala consiliare**: 60 posti a sedere, impianto audio con microfoni, videoproiettore e schermo;
-          disponibile quando non è impegnata dalle sedute del Consiglio comunale e delle commissioni.
-        - **Sala polifunzionale**: 120 posti a sedere, accessibile senza barriere architettoniche,
-          impianto audio, videoproiettore e connessione wi-fi; adatta a conferenze, corsi e assemblee.
+        - **Sala consiliare**: fino a 99 persone, impianto audio con microfoni, videoproiettore e schermo;
+          disponibile quando non è impegnata dalle sedute del Consiglio comunale; ogni richiesta è esaminata
+          dall'ufficio.
+        - **Sala riunioni per le associazioni**: fino a 25 persone, gratuita per le associazioni, confermata
+          subito.
+        - **Palestra comunale**: fino a 120 persone, prenotabile per fasce orarie (07-13, 13-19, 19-01).
 
-        Il calendario online mostra gli orari liberi e quelli già occupati da altre prenotazioni o dagli
-        usi istituzionali del Comune.
+        Ogni sala ha la sua pagina con foto, dotazioni, regolamento, tariffe e il calendario che mostra gli
+        orari liberi e quelli già occupati da altre prenotazioni o dagli usi istituzionali del Comune.
     """),
     "how_to": _md("""
         1. Accedi con SPID o CIE, scegli la sala e consulta il calendario delle disponibilità.
@@ -388,34 +390,32 @@ ROOMS = {
         e nell'area personale, e l'uso delle attrezzature indicate nella richiesta.
     """),
     "timing": _md("""
-        La richiesta va presentata **almeno 5 giorni lavorativi** e **non oltre 90 giorni** prima della
-        data di utilizzo. Non si accettano prenotazioni per l'anno successivo.
+        Il preavviso dipende dalla sala: per la sala consiliare almeno **3 giorni** e non oltre **120 giorni**
+        prima della data di utilizzo; per la sala riunioni almeno 1 giorno e per la palestra almeno 2 giorni,
+        non oltre 90 giorni. Il calendario della sala propone solo le date prenotabili.
 
-        Le richieste di uso continuativo per la stagione (1° settembre – 30 giugno) vanno presentate entro
-        il 31 luglio: le sovrapposizioni sono risolte secondo i criteri di priorità del regolamento.
+        Per un uso continuativo (ad esempio ogni martedì sera) scegli «ripeti ogni settimana fino al»: la
+        richiesta vale per tutte le date o per nessuna. Le richieste per la stagione (1° settembre – 30
+        giugno) vanno presentate entro il 31 luglio.
     """),
     "deadlines": [
         (datetime.date(2027, 7, 31), "Termine per le richieste di uso continuativo nella stagione 2027/2028")
     ],
     "cost": _md("""
-        Tariffe orarie, con un minimo di 50 euro per ogni utilizzo:
+        Le tariffe dipendono dalla sala, da chi la chiede (cittadino residente o no, associazione, ente del
+        Terzo settore, impresa, scuola, partito, ente pubblico) e dalla stagione: sono nella pagina di ogni
+        sala, e il riepilogo della richiesta mostra il prezzo calcolato voce per voce.
 
-        | Sala | Dal 16 aprile al 14 ottobre | Dal 15 ottobre al 15 aprile (con riscaldamento) |
-        |---|---|---|
-        | Sala consiliare | 20 euro/ora | 30 euro/ora |
-        | Sala polifunzionale | 30 euro/ora | 45 euro/ora |
+        Per la **sala consiliare**: 20 euro l'ora per i cittadini residenti, 25 euro l'ora dal 15 ottobre al
+        15 aprile (con riscaldamento); sabato, domenica e festivi +20%; minimo 30 euro per data; **deposito
+        cauzionale di 100 euro**, pagato a parte e restituito dopo la verifica della sala.
 
-        - **associazioni iscritte all'albo comunale**: gratuito fino a 24 ore all'anno, poi tariffa
-          ridotta del 50%;
-        - **enti del Terzo settore**: tariffa ridotta del 20%;
-        - **sabato, domenica e festivi**: maggiorazione del 30%;
-        - **iniziative patrocinate dal Comune**: gratuito.
+        - **iniziative patrocinate dal Comune**: tariffa gratuita (il deposito resta);
+        - **periodo elettorale**: gratuito per partiti e candidati;
+        - **sala riunioni**: gratuita per le associazioni.
 
-        Per gli utilizzi superiori a una giornata è richiesto un **deposito cauzionale di 100 euro**,
-        restituito dopo la verifica dello stato della sala.
-
-        **Disdetta**: almeno 3 giorni prima dell'utilizzo la tariffa è rimborsata per intero; più tardi è
-        trattenuto il 50%; in caso di mancato utilizzo senza disdetta è dovuta l'intera tariffa.
+        **Disdetta** (sala consiliare): fino a 3 giorni prima la tariffa è rimborsata per intero; più tardi è
+        rimborsato il 50%.
     """),
     "more_info": _md("""
         Nelle sale è vietato fumare, affiggere manifesti alle pareti e superare la capienza massima. Il

@@ -75,8 +75,8 @@ DEMO_TRANSLATIONS = {
     "prenotazione-spazi-comunali": {
         "en": {
             "name": "Booking municipal rooms",
-            "short_description": "Ask to use the council chamber or the multi-purpose hall for meetings, "
-            "conferences, courses and events open to the public.",
+            "short_description": "Ask to use the council chamber, the associations' meeting room or the "
+            "municipal gym for meetings, conferences, courses, training and events open to the public.",
             "addressed_to": _md("""
                 - private citizens, resident or not;
                 - associations, committees and groups, especially those on the municipal register of
@@ -89,13 +89,13 @@ DEMO_TRANSLATIONS = {
             "description": _md("""
                 {comune} makes its rooms available for cultural, social, educational and civic events:
 
-                - **Council chamber**: 60 seats, sound system with microphones, projector and screen; available
-                  when the Town Council and its committees are not meeting.
-                - **Multi-purpose hall**: 120 seats, step-free access, sound system, projector and wi-fi;
-                  suited to conferences, courses and assemblies.
+                - **Council chamber**: up to 99 people, sound system with microphones, projector and screen;
+                  available when the Town Council is not meeting; the office reviews every request.
+                - **Associations' meeting room**: up to 25 people, free for associations, confirmed at once.
+                - **Municipal gym**: up to 120 people, booked by time band (07-13, 13-19, 19-01).
 
-                The online calendar shows the free times and those already taken by other bookings or by the
-                municipality's own uses.
+                Each room has its own page with photos, equipment, regulation, tariffs and the calendar of free
+                times and of those already taken by other bookings or by the municipality's own uses.
             """),
             "how_to": _md("""
                 1. Log in with SPID or CIE, choose the room and look at its calendar.
@@ -120,17 +120,18 @@ DEMO_TRANSLATIONS = {
                 your personal area, and the use of the equipment listed in the request.
             """),
             "timing": _md("""
-                Requests must be made **at least 5 working days** and **no more than 90 days** before the date
-                of use. Bookings for the following year are not accepted.
+                The notice depends on the room: for the council chamber at least **3 days** and no more than
+                **120 days** before the date of use; for the meeting room at least 1 day and for the gym at least
+                2 days, no more than 90 days. The room's calendar offers only the dates that can be booked.
 
-                Requests for regular use during the season (1 September – 30 June) must be made by 31 July:
-                overlaps are settled by the priority criteria of the regulation.
+                For regular use (say every Tuesday evening) choose "repeat every week until": the request
+                books all its dates or none. Requests for the season (1 September – 30 June) are due by 31 July.
             """),
         },
         "de": {
             "name": "Buchung von Gemeinderäumen",
-            "short_description": "Beantragen Sie die Nutzung des Ratssaals oder des Mehrzwecksaals für "
-            "Sitzungen, Vorträge, Kurse und öffentliche Veranstaltungen.",
+            "short_description": "Beantragen Sie die Nutzung des Ratssaals, des Sitzungsraums für Vereine oder "
+            "der Gemeindeturnhalle für Sitzungen, Vorträge, Kurse, Training und öffentliche Veranstaltungen.",
             "addressed_to": _md("""
                 - Privatpersonen, ansässig oder nicht;
                 - Vereine, Komitees und Gruppen, insbesondere die im Vereinsregister der Gemeinde
@@ -144,13 +145,13 @@ DEMO_TRANSLATIONS = {
                 Die Gemeinde {comune} stellt ihre Räume für kulturelle, soziale, Bildungs- und
                 Bürgerveranstaltungen zur Verfügung:
 
-                - **Ratssaal**: 60 Sitzplätze, Tonanlage mit Mikrofonen, Projektor und Leinwand; verfügbar,
-                  wenn der Gemeinderat und seine Kommissionen nicht tagen.
-                - **Mehrzwecksaal**: 120 Sitzplätze, barrierefrei, Tonanlage, Projektor und WLAN; geeignet
-                  für Vorträge, Kurse und Versammlungen.
+                - **Ratssaal**: bis zu 99 Personen, Tonanlage mit Mikrofonen, Projektor und Leinwand; verfügbar,
+                  wenn der Gemeinderat nicht tagt; das Amt prüft jeden Antrag.
+                - **Sitzungsraum für Vereine**: bis zu 25 Personen, für Vereine kostenlos, sofort bestätigt.
+                - **Gemeindeturnhalle**: bis zu 120 Personen, buchbar nach Zeitfenstern (07-13, 13-19, 19-01).
 
-                Der Online-Kalender zeigt die freien Zeiten und die durch andere Buchungen oder durch die
-                Gemeinde belegten.
+                Jeder Raum hat seine eigene Seite mit Fotos, Ausstattung, Nutzungsordnung, Tarifen und dem
+                Kalender der freien und der durch andere Buchungen oder die Gemeinde belegten Zeiten.
             """),
             "how_to": _md("""
                 1. Melden Sie sich mit SPID oder CIE an, wählen Sie den Raum und sehen Sie sich den Kalender an.
@@ -164,8 +165,13 @@ DEMO_TRANSLATIONS = {
                    nächsten Arbeitstag zurück.
             """),
             "timing": _md("""
-                Der Antrag ist **mindestens 5 Arbeitstage** und **höchstens 90 Tage** vor dem Nutzungstag zu
-                stellen. Buchungen für das folgende Jahr werden nicht angenommen.
+                Die Vorlauffrist hängt vom Raum ab: für den Ratssaal mindestens **3 Tage** und höchstens
+                **120 Tage** vor dem Nutzungstag; für den Sitzungsraum mindestens 1 Tag und für die Turnhalle
+                mindestens 2 Tage, höchstens 90 Tage. Der Kalender des Raums bietet nur buchbare Tage an.
+
+                Für eine regelmäßige Nutzung (etwa jeden Dienstagabend) wählen Sie „jede Woche wiederholen bis“:
+                Der Antrag bucht alle Termine oder keinen. Anträge für die Saison (1. September – 30. Juni) sind
+                bis zum 31. Juli zu stellen.
             """),
         },
     },
