@@ -1,12 +1,17 @@
 from django.http import FileResponse, Http404
 
 
-def file_download(field_file, filename: str) -> FileResponse:
-    """A stored file sent as a download (never rendered inline by the browser), streamed from storage."""
+def _open(field_file):
+    """The stored file opened for reading; 404 when it is missing from storage (or was never stored)."""
     try:
-        handle = field_file.open("rb")
+        return field_file.open("rb")
     except (FileNotFoundError, ValueError) as error:
         raise Http404("File missing") from error
+
+
+def file_download(field_file, filename: str) -> FileResponse:
+    """A stored file sent as a download (never rendered inline by the browser), streamed from storage."""
+    handle = _open(field_file)
     return FileResponse(
         handle, as_attachment=True, filename=filename, content_type="application/octet-stream"
     )
@@ -20,11 +25,7 @@ def image_response(field_file) -> FileResponse:
     content_type = IMAGE_TYPES.get((field_file.name or "").rsplit(".", 1)[-1])
     if content_type is None:
         raise Http404("Not a photo")
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("Photo missing") from error
-    response = FileResponse(handle, content_type=content_type)
+    response = FileResponse(_open(field_file), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -32,10 +33,7 @@ def image_response(field_file) -> FileResponse:
 def pdf_response(field_file, filename: str) -> FileResponse:
     """A stored PDF (checked at upload) shown inline under ``filename``, never sniffed; 404 when the stored file is
     missing or does not start as a PDF."""
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("File missing") from error
+    handle = _open(field_file)
     if handle.read(5) != b"%PDF-":
         handle.close()
         raise Http404("Not a PDF")
