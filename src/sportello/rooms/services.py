@@ -208,6 +208,15 @@ def _insert_ranges(room, ranges, *, booking=None, reason="", user=None):
         raise RoomTaken(clashes)
 
 
+def _room_queue(room, ranges, now) -> None:
+    """Bookings of one room queue on its row before inserting: concurrent inserts of overlapping ranges would
+    otherwise make PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the
+    database's: nothing is read before inserting, the constraint refuses the overlap. Expired holds in the way
+    are released first."""
+    Room.objects.select_for_update().get(pk=room.pk)
+    _release_expired_holds(room, ranges, now)
+
+
 def _validate_ranges(room, ranges, now, *, notice=True):
     if not ranges:
         raise ValidationError(_("Scegli almeno una data."))
@@ -244,11 +253,7 @@ def room_booking_hold(*, room, citizen, ranges, category, now=None) -> RoomBooki
     now = now or timezone.now()
     ranges = sorted(ranges)
     _validate_request(room, ranges, category, now)
-    # Holds of one room queue on its row: concurrent inserts of overlapping ranges would otherwise make
-    # PostgreSQL's exclusion checks wait for each other (deadlock detected). The check is still the database's:
-    # nothing is read before inserting, the constraint refuses the overlap.
-    Room.objects.select_for_update().get(pk=room.pk)
-    _release_expired_holds(room, ranges, now)
+    _room_queue(room, ranges, now)
     booking = RoomBooking.objects.create(
         municipality=room.municipality,
         room=room,
@@ -495,8 +500,7 @@ def room_booking_office_book(
     # A desk or phone request is not held to the citizens' notice window (tomorrow, or next year's season);
     # hours, closures, units and durations apply, and reserved periods through the constraint.
     _validate_request(room, ranges, category, now, notice=False)
-    Room.objects.select_for_update().get(pk=room.pk)
-    _release_expired_holds(room, ranges, now)
+    _room_queue(room, ranges, now)
     booking = RoomBooking(
         municipality=room.municipality,
         room=room,
@@ -849,6 +853,14 @@ PHOTO_SIZES = (1600, 480)  # the longest side of the page's image and of the lis
 PHOTOS_PER_ROOM = 12
 
 
+def _alt_text(text: str) -> str:
+    """The photo's alternative text, required (for whoever cannot see it), spaces collapsed, at most 250."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    return text[:250]
+
+
 def room_photo_add(*, room, upload, alt_text: str) -> RoomPhoto:
     """Check the upload (content, size, pixels), re-encode it (no EXIF/GPS, nothing appended) in two sizes and
     store both under random names. The files are removed again if the row is not saved."""
@@ -856,9 +868,7 @@ def room_photo_add(*, room, upload, alt_text: str) -> RoomPhoto:
 
     from sportello.core.uploads import image_checked
 
-    alt_text = " ".join(alt_text.split())
-    if not alt_text:
-        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
+    alt_text = _alt_text(alt_text)
     if room.photos.count() >= PHOTOS_PER_ROOM:
         raise ValidationError(_("Al massimo %(n)s foto per sala.") % {"n": PHOTOS_PER_ROOM})
     image, thumbnail = image_checked(
@@ -871,7 +881,7 @@ def room_photo_add(*, room, upload, alt_text: str) -> RoomPhoto:
         height=image.height,
         thumbnail_width=thumbnail.width,
         thumbnail_height=thumbnail.height,
-        alt_text=alt_text[:250],
+        alt_text=alt_text,
     )
     photo.image.save(f"rooms/photos/{name}.{image.extension}", ContentFile(image.content), save=False)
     photo.thumbnail.save(
@@ -897,10 +907,8 @@ def _photo_files_delete(photo) -> None:
 
 @transaction.atomic
 def room_photo_describe(*, photo, alt_text: str) -> RoomPhoto:
-    alt_text = " ".join(alt_text.split())
-    if not alt_text:
-        raise ValidationError({"alt_text": _("Descrivi la foto per chi non la vede (testo alternativo).")})
-    photo.alt_text = alt_text[:250]
+    alt_text = _alt_text(alt_text)
+    photo.alt_text = alt_text
     photo.save(update_fields=["alt_text"])
     return photo
 
